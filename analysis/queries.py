@@ -1,0 +1,242 @@
+"""From a Filters value to results: the functions every page and the command line call.
+
+These are pure functions of a store and a filter; the SQL itself lives in ``analysis.store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import networkx as nx
+import pandas as pd
+
+from analysis.filters import Filters, describe_filters
+from analysis.schema import country_name
+from analysis.store import EventStore
+
+EXPORT_FIELDS = ("event_id", "date", "date_precision", "date_end", "event_type", "mode",
+                 "summary", "topic", "origin")
+
+
+def _iso(value) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _clean(value):
+    """A JSON-friendly scalar: NaN and NaT become None, numpy numbers plain numbers."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def overview(store: EventStore, filters: Filters) -> dict:
+    """Headline figures for the selection."""
+    return store.overview(filters)
+
+
+def describe(store: EventStore, filters: Filters) -> str:
+    """The sentence under every page title, with the count and span of the selection."""
+    figures = store.overview(filters)
+    names = dict(store.distinct_values()["actors"]) if filters.actors else None
+    return describe_filters(filters, figures["events"], (figures["first_date"], figures["last_date"]), names)
+
+
+def events_with_details(store: EventStore, filters: Filters, limit: int | None = None,
+                        offset: int = 0, search: str | None = None) -> pd.DataFrame:
+    """Selected events with their actors, sources and evidence joined into text columns."""
+    events = store.events_page(filters, limit=limit, offset=offset, search=search)
+    ids = events["event_id"].tolist()
+    actors = store.event_actors_for(ids)
+    sources = store.event_sources_for(ids)
+    actor_text = actors.groupby("event_id")["name"].agg(lambda s: "; ".join(s)) if len(actors) else pd.Series(dtype=str)
+    actor_ids = actors.groupby("event_id")["actor_id"].agg(list) if len(actors) else pd.Series(dtype=object)
+    outlet_text = (
+        sources.assign(label=sources["outlet"] + " (" + sources["outlet_type"].str.replace("_", " ") + ")")
+        .groupby("event_id")["label"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+        if len(sources) else pd.Series(dtype=str)
+    )
+    evidence_text = (
+        sources.assign(q="“" + sources["evidence"].fillna("") + "” — " + sources["outlet"])
+        .groupby("event_id")["q"].agg(lambda s: "\n".join(s))
+        if len(sources) else pd.Series(dtype=str)
+    )
+    out = events.copy()
+    out["actors"] = out["event_id"].map(actor_text).fillna("")
+    out["actor_ids"] = out["event_id"].map(actor_ids)
+    out["sources"] = out["event_id"].map(outlet_text).fillna("")
+    out["evidence"] = out["event_id"].map(evidence_text).fillna("")
+    out["date_label"] = [date_label(d, p, e) for d, p, e in zip(out["date"], out["date_precision"], out["date_end"])]
+    return out
+
+
+def date_label(date, precision: str, end=None) -> str:
+    """A date written at its own precision: '14 Aug 2025', 'Sep 2023', '2020'."""
+    date = pd.Timestamp(date)
+    text = {"day": date.strftime("%d %b %Y").lstrip("0"), "month": date.strftime("%b %Y"), "year": str(date.year)}[precision]
+    if end is not None and not pd.isna(end):
+        end = pd.Timestamp(end)
+        end_text = {"day": end.strftime("%d %b %Y").lstrip("0"), "month": end.strftime("%b %Y"), "year": str(end.year)}[precision]
+        if end_text != text:
+            text = f"{text} – {end_text}"
+    return text
+
+
+def counts_over_time(store: EventStore, filters: Filters, unit: str = "month") -> pd.DataFrame:
+    """Events per period and type; coarser-dated events stay in their own coarser period."""
+    frame = store.counts_over_time(filters, unit)
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def place_counts(store: EventStore, filters: Filters) -> pd.DataFrame:
+    return store.place_counts(filters)
+
+
+def capital_links(store: EventStore, filters: Filters, latest: int = 3) -> pd.DataFrame:
+    """Map arcs (home capital → event place) with counts and the latest event summaries."""
+    links = store.capital_links(filters)
+    if links.empty:
+        links["latest_events"] = []
+        return links
+    ids = sorted({i for text in links["event_ids"] for i in text.split(",")})
+    details = store.events_by_id(ids).sort_values("date", ascending=False)
+    summaries = {r.event_id: f"{date_label(r.date, r.date_precision)}: {r.summary}" for r in details.itertuples()}
+    order = {r.event_id: i for i, r in enumerate(details.itertuples())}
+    links["latest_events"] = [
+        [summaries[i] for i in sorted(text.split(","), key=lambda i: order.get(i, 0))[:latest] if i in summaries]
+        for text in links["event_ids"]
+    ]
+    return links
+
+
+def events_for_ids(store: EventStore, ids: list[str]) -> pd.DataFrame:
+    """Events by id (for tooltips and chart selections)."""
+    return store.events_by_id(ids)
+
+
+def actor_event_counts(store: EventStore, filters: Filters) -> pd.DataFrame:
+    return store.actor_event_counts(filters)
+
+
+def cooccurrence_pairs(store: EventStore, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Pairs of actors in the same events: count ``together`` and Jaccard index."""
+    return store.cooccurrence_pairs(filters, limit=limit)
+
+
+def cooccurrence_matrix(pairs: pd.DataFrame, actors: pd.DataFrame, measure: str = "together",
+                        top: int = 25) -> pd.DataFrame:
+    """A square actor × actor matrix of the top actors, ordered so that clusters sit together.
+
+    Order: actors grouped by greedy-modularity community on the co-occurrence graph, the
+    biggest community first, and by number of events within each.
+    """
+    top_actors = actors.nlargest(top, "events")
+    names = dict(zip(top_actors["actor_id"], top_actors["name"]))
+    keep = pairs[pairs["actor_a"].isin(names) & pairs["actor_b"].isin(names)]
+    graph = nx.Graph()
+    graph.add_nodes_from(names)
+    graph.add_weighted_edges_from(zip(keep["actor_a"], keep["actor_b"], keep["together"]))
+    communities = (
+        nx.algorithms.community.greedy_modularity_communities(graph, weight="weight")
+        if graph.number_of_edges() else [set(names)]
+    )
+    size = dict(zip(top_actors["actor_id"], top_actors["events"]))
+    order = [a for group in sorted(communities, key=len, reverse=True)
+             for a in sorted(group, key=lambda a: (-size.get(a, 0), names[a]))]
+    matrix = pd.DataFrame(0.0, index=order, columns=order)
+    for row in keep.itertuples():
+        value = getattr(row, measure)
+        matrix.loc[row.actor_a, row.actor_b] = value
+        matrix.loc[row.actor_b, row.actor_a] = value
+    matrix.index = [names[a] for a in order]
+    matrix.columns = [names[a] for a in order]
+    return matrix
+
+
+def actor_partners(pairs: pd.DataFrame, actor_id: str) -> pd.DataFrame:
+    """The actors that appear with one actor, most frequent first."""
+    left = pairs[pairs["actor_a"] == actor_id].rename(columns={"actor_b": "partner_id", "name_b": "partner"})
+    right = pairs[pairs["actor_b"] == actor_id].rename(columns={"actor_a": "partner_id", "name_a": "partner"})
+    cols = ["partner_id", "partner", "together", "jaccard"]
+    both = pd.concat([left[cols], right[cols]], ignore_index=True)
+    return both.sort_values(["together", "jaccard", "partner"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def export_records(store: EventStore, filters: Filters) -> list[dict]:
+    """One record per selected event, with its actors, location and sources (for export)."""
+    events = store.events_page(filters)
+    ids = events["event_id"].tolist()
+    actors = store.event_actors_for(ids)
+    sources = store.event_sources_for(ids)
+    by_event_actors = {k: g for k, g in actors.groupby("event_id")}
+    by_event_sources = {k: g for k, g in sources.groupby("event_id")}
+    records = []
+    for row in events.itertuples(index=False):
+        record = {f: _iso(getattr(row, f)) if f in ("date", "date_end") else _clean(getattr(row, f)) for f in EXPORT_FIELDS}
+        group = by_event_actors.get(row.event_id)
+        record["actors"] = [] if group is None else [
+            {"name": a.name, "kind": a.kind, "country": _clean(a.country), "role_in_event": a.role_in_event}
+            for a in group.itertuples()
+        ]
+        record["location"] = None if _clean(row.place_id) is None else {
+            "name": row.place, "country": _clean(row.place_country), "lat": _clean(row.lat), "lon": _clean(row.lon),
+        }
+        group = by_event_sources.get(row.event_id)
+        record["sources"] = [] if group is None else [
+            {"outlet": s.outlet, "outlet_type": s.outlet_type, "title": _clean(s.title),
+             "published": _iso(s.published), "url": _clean(s.url), "document": _clean(s.document),
+             "evidence": _clean(s.evidence)}
+            for s in group.itertuples()
+        ]
+        records.append(record)
+    return records
+
+
+def records_to_json(records: list[dict]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def records_to_frame(records: list[dict]) -> pd.DataFrame:
+    """Flatten export records for CSV: lists are joined with '; '."""
+    rows = []
+    for r in records:
+        row = {f: r[f] for f in EXPORT_FIELDS}
+        row["actors"] = "; ".join(
+            f"{a['name']} ({a['country'] or a['kind']}, {a['role_in_event']})" for a in r["actors"]
+        )
+        loc = r["location"]
+        row["location"] = "" if loc is None else loc["name"]
+        row["location_country"] = "" if loc is None else (loc["country"] or "")
+        row["lat"] = None if loc is None else loc["lat"]
+        row["lon"] = None if loc is None else loc["lon"]
+        row["sources"] = "; ".join(f"{s['outlet']} ({s['outlet_type']})" for s in r["sources"])
+        row["titles"] = "; ".join(s["title"] or "" for s in r["sources"])
+        row["published"] = "; ".join(s["published"] or "" for s in r["sources"])
+        row["urls"] = "; ".join(s["url"] or "" for s in r["sources"])
+        row["documents"] = "; ".join(s["document"] or "" for s in r["sources"])
+        row["evidence"] = "; ".join(s["evidence"] or "" for s in r["sources"])
+        rows.append(row)
+    columns = [*EXPORT_FIELDS, "actors", "location", "location_country", "lat", "lon", "sources",
+               "titles", "published", "urls", "documents", "evidence"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def records_to_csv(records: list[dict]) -> str:
+    return records_to_frame(records).to_csv(index=False)
+
+
+def country_options(store: EventStore) -> dict[str, str]:
+    """ISO3 code → country name for every country the data can be filtered by."""
+    return {code: country_name(code) for code in store.distinct_values()["countries"]}
