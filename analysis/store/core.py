@@ -48,7 +48,10 @@ def _table_ddl(name: str) -> str:
     cols = ", ".join(
         f"{c.name} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in table.columns
     )
-    return f"CREATE TABLE IF NOT EXISTS {name} ({cols}, PRIMARY KEY ({', '.join(table.key)}))"
+    # A key with an optional part (a role with no known start) is checked on validation only.
+    if all(table.column(k).required for k in table.key):
+        cols += f", PRIMARY KEY ({', '.join(table.key)})"
+    return f"CREATE TABLE IF NOT EXISTS {name} ({cols})"
 
 
 class _Params:
