@@ -1,0 +1,464 @@
+"""Actors and places named in a sentence, from the gazetteer, titles, context and fuzzy spelling.
+
+A name is looked up longest-first in the gazetteer (folded: no case, accents or
+possessives). Patterns then name bodies the gazetteer may not know ("Malian Defence
+Minister Sadio Camara", "Russia's energy minister", "the ruling junta", "Moscow's defence
+ministry"); a capital with no place preposition stands for its government ("Moscow
+supports"). Names left over are tried with fuzzy matching, then kept as unknown names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from analysis.ingest.gazetteer import Gazetteer
+from analysis.ingest.reference import MILITARY_GOVERNMENTS, OFFICE_WORDS, ROLE_SECTORS, demonym, demonym_names, fold
+
+_TOKEN = re.compile(r"\w(?:[\w'’.-]*\w)?")
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|from|near|outside|inside|into|across|around|visited|visiting|visit|via|capital|city\s+of|"
+    r"town\s+of|region\s+of|arrived\s+in|based\s+in|(?:travell?ed|trip|visit|flew|went|came|returned|moved|"
+    r"deployed|sent|delegation|journey|tour|headed|heading|arrived|back)\s+(?:\w+\s+)?(?:to|towards))"
+    r"\s*,?\s*(?:the\s+)?(?:capital\s*,?\s*)?)"
+    r"(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*(?:,|and|,\s*and)\s+)*$",
+    re.I,
+)
+_STOP = {
+    "the", "a", "an", "in", "on", "at", "for", "but", "and", "or", "as", "it", "he", "she", "they", "we", "i", "this",
+    "that", "these", "those", "his", "her", "its", "their", "our", "after", "before", "during", "following", "prior",
+    "since", "while", "when", "where", "according", "earlier", "later", "also", "today", "yesterday", "both", "some",
+    "several", "many", "no", "not", "read", "related", "more", "west", "western", "east", "eastern", "north",
+    "northern", "south", "southern", "central", "africa", "african", "sahel", "sahelian", "islamic", "state", "states",
+    "minister", "ministers", "president", "foreign", "defence", "defense", "general", "ministry", "government",
+    "army", "force", "forces", "council", "national", "international", "republic", "federation", "party", "union",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "photo", "reuters",
+    "afp", "ap", "press", "news", "times", "tv", "agency", "deputy", "chief", "leader", "affairs", "middle", "europe",
+    "european", "asia", "world", "global", "russian", "french", "american", "malian", "nigerien", "burkinabe",
+    "confederation", "alliance", "community", "economic", "military", "security", "air", "armed", "new", "top",
+    "former", "interim", "transitional", "prime", "senior", "head", "heads", "however", "meanwhile", "then",
+    "there", "here", "what", "who", "which", "with", "by", "from", "to", "of", "if", "so", "all", "one", "two",
+    "three", "first", "second", "last", "next", "mr", "mrs", "ms", "dr", "gen", "col", "capt", "lt", "st", "jihadist",
+    "kiev", "regime", "pool", "via", "credit", "print", "email", "share", "subscribe", "cookie", "policy",
+}
+_ORG_WORDS = {
+    "alliance", "party", "union", "council", "ministry", "agency", "group", "company", "corporation", "bank", "fund",
+    "front", "movement", "committee", "commission", "organisation", "organization", "assembly", "parliament",
+    "court", "office", "service", "services", "times", "tv", "news", "institute", "forum", "association", "corps",
+    "guard", "police", "brigade", "battalion", "mission", "authority", "federation", "network", "centre", "center",
+    "university", "foundation", "congress", "senate", "embassy", "programme", "program", "force", "forces",
+}
+_MINISTRY = re.compile(
+    r"(?P<cty>(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+?)(?:['’]s)?\s+"
+    r"(?P<kind>(?i:defen[cs]e|foreign|foreign\s+affairs|energy|interior|finance|economy|justice|mines|health|agriculture|"
+    r"trade|industry|information|communications?|transport|security))\s+(?i:ministry|ministries)\b"
+)
+_MINISTRY_OF = re.compile(
+    r"(?i:ministry\s+of\s+(?:the\s+)?)(?P<kind>(?i:defen[cs]e|foreign\s+affairs|energy|interior|finance|economy|justice|mines|"
+    r"health|agriculture|trade|industry))(?:\s+of\s+(?:the\s+)?(?P<cty>(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+))?"
+)
+_JUNTA = re.compile(
+    r"(?:(?i:the\s+)?(?i:authorities|government|junta|rulers|leaders)\s+(?i:in|of)\s+(?P<cty2>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))"
+    r"|(?:(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?i:(?:new|ruling|military|transitional|interim|current|post-coup)\s+)*"
+    r"(?P<body>(?i:junta|military\s+government|military\s+authorities|military\s+rulers|military\s+leaders|military\s+regime|"
+    r"government|authorities|leaders|rulers|regime)))\b"
+)
+_BARE_JUNTA = re.compile(
+    r"\b(?i:the\s+(?:ruling\s+|military\s+|new\s+|transitional\s+)*(?:junta|military\s+government|military\s+authorities|"
+    r"military\s+rulers|military|authorities|government))\b"
+)
+_ARMED = re.compile(
+    r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?P<body>(?i:army|armed\s+forces|armed\s+security\s+forces|"
+    r"military|troops|soldiers|forces|air\s+force|mercenary\s+allies|mercenaries|mercenary\s+fighters))\b"
+)
+_UNNAMED_OFFICE = re.compile(
+    r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+"
+    r"(?P<office>(?i:(?:deputy\s+)?(?:(?:defen[cs]e|foreign|energy|finance|interior|economy|mines|justice|trade)\s+minister|"
+    r"president|prime\s+minister|leader|head\s+of\s+state)))\b(?!,?\s+[A-Z])"
+)
+_COUNTED_SOLDIERS = re.compile(
+    r"\b(?i:dozens|hundreds|scores|several|at\s+least\s+\d+|\d+)\s+(?:of\s+)?(?i:soldiers|troops|officers|servicemen)\b")
+_UNNAMED_PERSON = re.compile(
+    r"\b(?i:a|an|one|two|three|four|five|several)\s+(?P<dem>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"(?P<noun>(?i:national|citizen|journalist|businessman|aid\s+worker|diplomat|researcher|tourist|engineer|pilot))s?\b"
+)
+_DEFINITE = re.compile(
+    r"\b(?i:the)\s+(?P<cty>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?P<office>(?i:(?:defen[cs]e\s+|foreign\s+)?minister|president|leader|general|envoy))\b(?!\s+[A-Z])"
+)
+_WORD = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
+_NAME = rf"{_WORD}(?:[ \t]+(?:{_WORD}|[A-Z]\.|(?:bin|ben|al|de|da|dos|van|von|el|ag|Ag|Ould|ould)\b))*"
+_TITLED = re.compile(
+    rf"(?<![\w-])(?P<office>(?i:{OFFICE_WORDS}))\s*,?\s+"
+    rf"(?P<names>{_NAME}(?:\s*(?:,|and|,\s*and)\s+{_NAME})*)"
+)
+_PRE = re.compile(r"(?:(?:[A-Z][\w'’-]+|and)[ \t]+){0,6}$")
+_SAID = re.compile(rf"(?P<names>{_NAME})\s*,?\s+(?:said|says|told|added|noted|stressed|declared|wrote|insisted)\b")
+_INCLUDING = re.compile(rf"\b(?:including|among\s+them|such\s+as|named)\s+(?P<names>{_NAME})")
+_OFFICE_TOKENS = {"minister", "ministers", "president", "leader", "general", "chief", "counterpart", "ambassador",
+                  "envoy", "spokesman", "spokeswoman", "commander", "secretary", "premier", "governor"}
+_NOT_LOCATIVE_TO = re.compile(
+    r"\b(?:closer|close|ties|links|relations|according|compared|similar|next|due|thanks|owing|"
+    r"access|subservient|loyal|opposed|committed|support|aid|assistance|help|threat|allies)\s+to\s*$", re.I)
+_TITLE_WORDS = {"general", "gen", "colonel", "col", "captain", "capt", "president", "minister", "mr", "mrs", "ms", "dr",
+                "lieutenant", "major", "brigadier", "marshal", "sheikh", "prince", "king", "chief", "commander"}
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    actor_id: str
+    how: str
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    text: str
+    place_id: str
+
+
+@dataclass
+class DocumentContext:
+    """What is known about the article so far: its countries and the people it introduced."""
+
+    published: dt.date | None = None
+    countries: Counter = field(default_factory=Counter)
+    people_by_country: dict[str, list[str]] = field(default_factory=dict)
+    unknown: dict[str, str] = field(default_factory=dict)
+
+    def main_country(self, among: tuple[str, ...] = MILITARY_GOVERNMENTS) -> str | None:
+        ranked = [c for c, _ in self.countries.most_common() if c in among]
+        return ranked[0] if ranked else None
+
+
+def _country_in(words: str, gaz: Gazetteer) -> str | None:
+    """ISO3 of the last country, demonym or capital in a few capitalised words."""
+    tokens = [t for t in re.split(r"\s+", words.strip()) if t]
+    if tokens and tokens[-1].rstrip("’'s") in ("US", "U.S"):
+        return "USA"
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size, -1, -1):
+            chunk = " ".join(tokens[i:i + size])
+            code = gaz.country_of(chunk) or gaz.capital_country(chunk)
+            if code:
+                return code
+    return None
+
+
+def _countries_in(words: str, gaz: Gazetteer) -> list[str]:
+    out = []
+    for part in re.split(r"\s+and\s+|,\s*", words):
+        code = _country_in(part, gaz)
+        if code:
+            out.append(code)
+    return out
+
+
+def _split_names(names: str, gaz: Gazetteer | None = None) -> list[tuple[str, str | None]]:
+    """Names in a list ("A, B and C"), each with the country its own title gives, if any."""
+    parts = [p.strip() for p in re.split(r"\s*,\s*and\s+|\s*,\s*|\s+and\s+", names) if p.strip()]
+    out = []
+    for part in parts:
+        tokens = part.split()
+        country = None
+        office_at = [i for i, t in enumerate(tokens) if fold(t) in _OFFICE_TOKENS]
+        if office_at:
+            if gaz is not None:
+                country = _country_in(" ".join(tokens[:office_at[-1]]), gaz)
+            tokens = tokens[office_at[-1] + 1:]
+        while tokens and fold(tokens[0]) in _TITLE_WORDS:
+            tokens = tokens[1:]
+        if tokens:
+            out.append((" ".join(tokens), country))
+    return out
+
+
+def _sector(office: str) -> str:
+    office = office.lower()
+    for word, sector in ROLE_SECTORS.items():
+        if word in office:
+            return sector
+    return "government"
+
+
+def _nearest_country_before(text: str, pos: int, gaz: Gazetteer) -> str | None:
+    best = None
+    for match in _TOKEN.finditer(text[:pos]):
+        code = gaz.country_of(match.group(0)) or gaz.capital_country(match.group(0))
+        if code:
+            best = code
+    return best
+
+
+def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
+    """Register people named with a title, or as the speaker of a quote, before sentences are read."""
+    for match in _TITLED.finditer(text):
+        names = _split_names(match.group("names"), gaz)
+        pre = _PRE.search(text, max(0, match.start() - 120), match.start()).group(0)
+        countries = _countries_in(pre, gaz)
+        office = " ".join((pre + " " + match.group("office")).split())
+        if not countries:
+            fallback = _nearest_country_before(text[max(0, match.start() - 300):match.start()], 300, gaz)
+            countries = [fallback] if fallback else []
+        for i, (name, own_country) in enumerate(names):
+            paired = countries[i] if len(countries) == len(names) else (countries[-1] if countries else "")
+            country = own_country or paired
+            _register_person(name, country, office, gaz, ctx, text[match.start():match.end()])
+    for pattern in (_SAID, _INCLUDING):
+        for match in pattern.finditer(text):
+            for name, _ in _split_names(match.group("names"), gaz):
+                if len(name.split()) >= 2 and not gaz.lookup(name):
+                    # Context gives no nationality: leave the country for the editor rather than guess.
+                    _register_person(name, "", "", gaz, ctx, text[match.start():match.end()])
+
+
+def _register_person(name: str, country: str, office: str, gaz: Gazetteer, ctx: DocumentContext, context: str) -> None:
+    tokens = name.split()
+    if not tokens or all(fold(t) in _STOP for t in tokens):
+        return
+    if any(fold(t) in _ORG_WORDS for t in tokens) or gaz.country_of(name) or gaz.capital_country(name):
+        return
+    known = gaz.lookup(name) or (gaz.fuzzy(name, 85) if len(tokens) >= 2 else gaz.fuzzy(name, 80))
+    if known:
+        actor = gaz.actors[known]
+        if actor.kind == "person" and actor.country:
+            ctx.people_by_country.setdefault(actor.country, []).append(actor.actor_id)
+        return
+    if len(tokens) < 2:
+        return
+    actor = gaz.new_actor(name, "person", country, _sector(office), role=office)
+    ctx.unknown.setdefault(name, context)
+    if country:
+        ctx.people_by_country.setdefault(country, []).append(actor.actor_id)
+
+
+def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[ActorMention], list[PlaceMention]]:
+    """Actors and places named in one sentence."""
+    actors: list[ActorMention] = []
+    places: list[PlaceMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start, end):
+        return not any(start < e and s < end for s, e in taken)
+
+    def add_actor(start, end, actor_id, how):
+        if actor_id and free(start, end):
+            actors.append(ActorMention(start, end, text[start:end], actor_id, how))
+            taken.append((start, end))
+            actor = gaz.actors.get(actor_id)
+            if actor and actor.country:
+                ctx.countries[actor.country] += 1
+
+    # Bodies named by pattern: ministries, military governments, armed forces, offices.
+    for match in _MINISTRY.finditer(text):
+        code = _country_in(match.group("cty"), gaz)
+        if code:
+            kind = " ".join(match.group("kind").split()).lower().replace("defense", "defence").replace(" affairs", "")
+            name = f"{demonym(code)} {kind.title()} Ministry"
+            known = gaz.lookup(name)
+            actor_id = known or gaz.new_actor(name, "organisation", code, _sector(kind)).actor_id
+            add_actor(match.start("cty") + _cty_offset(match.group("cty"), gaz), match.end(), actor_id, "pattern")
+    for match in _MINISTRY_OF.finditer(text):
+        code = _country_in(match.group("cty") or "", gaz) or ctx.main_country(tuple(ctx.countries))
+        if code and free(match.start(), match.end()):
+            kind = " ".join(match.group("kind").split()).lower().replace("defense", "defence").replace(" affairs", "")
+            name = f"{demonym(code)} {kind.title()} Ministry"
+            actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, _sector(kind)).actor_id
+            add_actor(match.start(), match.end(), actor_id, "pattern")
+    for match in _JUNTA.finditer(text):
+        words = match.group("cty2") or match.group("cty") or ""
+        code = _country_in(words, gaz)
+        if not code:
+            continue
+        start = match.start() if match.group("cty2") else match.start("cty") + _cty_offset(words, gaz)
+        add_actor(start, match.end(), _government(code, gaz), "pattern")
+    for match in _ARMED.finditer(text):
+        code = _country_in(match.group("cty"), gaz)
+        if not code:
+            continue
+        body = match.group("body").lower()
+        if "mercenar" in body:
+            name = f"{demonym(code)} mercenaries"
+            actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, "armed_group").actor_id
+        else:
+            name = f"{demonym(code)} Armed Forces"
+            actor_id = gaz.lookup(name) or gaz.lookup(f"{demonym(code)} {body}") or gaz.new_actor(
+                name, "organisation", code, "military").actor_id
+        add_actor(match.start("cty") + _cty_offset(match.group("cty"), gaz), match.end(), actor_id, "pattern")
+    for match in _UNNAMED_OFFICE.finditer(text):
+        code = _country_in(match.group("cty"), gaz)
+        if not code:
+            continue
+        office = " ".join(match.group("office").split()).lower()
+        actor_id = gaz.actor_by_role(office, code, ctx.published)
+        if not actor_id and "minister" in office and office != "prime minister":
+            kind = office.replace("deputy ", "").replace(" minister", "").replace("defense", "defence")
+            name = f"{demonym(code)} {kind.title()} Ministry"
+            actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, _sector(kind)).actor_id
+        add_actor(match.start("cty") + _cty_offset(match.group("cty"), gaz), match.end(),
+                  actor_id or gaz.state_id(code), "title")
+    for match in _DEFINITE.finditer(text):
+        code = _country_in(match.group("cty"), gaz)
+        people = ctx.people_by_country.get(code or "", [])
+        if people:
+            add_actor(match.start(), match.end(), people[-1], "coreference")
+
+    # Names from the gazetteer, longest first.
+    tokens = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        hit = None
+        longest = gaz.longest_name_from(fold(tokens[i].group(0)).split(" ")[0]) if tokens[i].group(0) else 0
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            start, end = tokens[i].start(), tokens[i + n - 1].end()
+            if not free(start, end):
+                continue
+            phrase = text[start:end]
+            hit = _classify(phrase, start, end, text, gaz, ctx, n)
+            if hit:
+                kind, value = hit
+                if kind == "actor":
+                    add_actor(start, end, value, "gazetteer")
+                else:
+                    places.append(PlaceMention(start, end, phrase, value))
+                    taken.append((start, end))
+                i += n
+                break
+        if not hit:
+            i += 1
+
+    # Bare "the junta" / "the authorities": the government of the country the story is about.
+    for match in _BARE_JUNTA.finditer(text):
+        code = ctx.main_country()
+        if code and free(match.start(), match.end()):
+            add_actor(match.start(), match.end(), _government(code, gaz), "context")
+
+    # Left-over capitalised names: fuzzy spelling, else kept as unknown.
+    for start, end, phrase in _capitalised_runs(text, tokens):
+        if not free(start, end):
+            continue
+        found = gaz.fuzzy(phrase, 85 if " " in phrase else 80)
+        if found:
+            add_actor(start, end, found, "fuzzy")
+            continue
+        name = re.sub(r"['’]s$", "", phrase)
+        words = name.split()
+        if words and fold(words[0]) == "the":
+            words = words[1:]
+        if len(words) >= 2 and fold(words[-1]) in _ORG_WORDS and not gaz.country_of(" ".join(words)):
+            code = ctx.main_country(tuple(ctx.countries)) or ""
+            org = gaz.new_actor(" ".join(words), "organisation", code, "other")
+            add_actor(start, end, org.actor_id, "context")
+            ctx.unknown.setdefault(org.name, text)
+            continue
+        if ((start == 0 and " " not in name) or fold(name) in demonym_names()
+                or name.endswith(("-led", "-backed", "-based"))):
+            continue
+        if len(name.split()) >= 2 or len(name) >= 5:
+            ctx.unknown.setdefault(name, text)
+    actors.sort(key=lambda m: m.start)
+    places.sort(key=lambda m: m.start)
+    return actors, places
+
+
+def _cty_offset(words: str, gaz: Gazetteer) -> int:
+    """Where the country word starts inside a run of capitalised words ("Following Russia's")."""
+    tokens = list(_TOKEN.finditer(words))
+    for t in tokens:
+        rest = words[t.start():]
+        if _country_in(rest, gaz) and (gaz.country_of(t.group(0)) or gaz.capital_country(t.group(0))
+                                       or gaz.country_of(rest.split("'")[0].split("’")[0])):
+            return t.start()
+    return 0
+
+
+def _government(code: str, gaz: Gazetteer) -> str:
+    """The actor for a country's government: its military government for the juntas, else the state."""
+    if code in MILITARY_GOVERNMENTS:
+        name = f"{demonym(code)} military government"
+        return gaz.lookup(name) or gaz.new_actor(name, "organisation", code, "government").actor_id
+    return gaz.state_id(code)
+
+
+def _known_key(key: str, gaz: Gazetteer) -> bool:
+    """Whether any list knows this folded name (checked before any costlier test)."""
+    from analysis.ingest.gazetteer import _cities
+    from analysis.ingest.reference import capitals, country_names
+
+    return (key in gaz.phrases or key in gaz.surnames or key in country_names() or key in capitals()
+            or key in gaz.place_names or key in _cities() or key in ("us", "u s"))
+
+
+def _classify(phrase: str, start: int, end: int, text: str, gaz: Gazetteer, ctx: DocumentContext, n: int):
+    """('actor', id), ('place', id) or None for a run of tokens."""
+    capitalised = phrase[:1].isupper()
+    key = fold(phrase)
+    if not key or key in _STOP or not _known_key(key, gaz):
+        return None
+    before = text[max(0, start - 40):start]
+    locative = bool(_LOCATIVE.search(before)) and not _NOT_LOCATIVE_TO.search(before)
+    after = text[end:end + 40]
+    hint = None
+    qualifier = re.match(r"\s*,\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)", after)
+    if qualifier:
+        hint = gaz.country_of(qualifier.group(1)) or ("USA" if gaz.is_us_state(qualifier.group(1)) else None)
+    if capitalised and key in _demonyms():
+        return None
+    country = (gaz.country_of(phrase) or ("USA" if phrase in ("US", "U.S") else None)) if capitalised else None
+    capital = gaz.capital_country(phrase) if capitalised else None
+    if country and locative:
+        place = gaz.place(phrase, country_hint=country)
+        return ("place", place.place_id) if place else None
+    if country:
+        ctx.countries[country] += 1
+        return "actor", gaz.state_id(country)
+    if capital and not locative and not hint:
+        ctx.countries[capital] += 1
+        known = gaz.lookup(phrase)
+        return "actor", known if known and gaz.actors[known].kind != "person" else gaz.state_id(capital)
+    actor_id = gaz.lookup(phrase)
+    plausible = capitalised or n > 1 or (actor_id and gaz.actors[actor_id].kind == "organisation")
+    if actor_id and plausible and not (capital and locative):
+        return "actor", actor_id
+    if capitalised and (locative or hint or capital):
+        place = gaz.place(phrase, country_hint=hint, countries=tuple(ctx.countries))
+        if place and (locative or hint):
+            ctx.countries[place.country] += 1
+            return "place", place.place_id
+    return None
+
+
+def _demonyms() -> dict[str, str]:
+    return demonym_names()
+
+
+def _capitalised_runs(text: str, tokens: list[re.Match]) -> list[tuple[int, int, str]]:
+    """Runs of capitalised words that are not stop words (candidate names)."""
+    runs, current = [], []
+    for tok in tokens:
+        word = tok.group(0)
+        good = (word[:1].isupper() and fold(word) not in _STOP and not word.isupper()) or (
+            word.isupper() and len(word) >= 3 and fold(word) not in _STOP) or (
+            bool(current) and word[:1].isupper() and fold(word) in _ORG_WORDS)
+        joined = current and text[current[-1].end():tok.start()].strip() in ("", "-")
+        if good and (not current or joined):
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = [tok] if good else []
+    if current:
+        runs.append(current)
+    out = []
+    for run in runs:
+        if run[0].start() == 0 and len(run) == 1:
+            continue
+        start, end = run[0].start(), run[-1].end()
+        out.append((start, end, text[start:end]))
+    return out

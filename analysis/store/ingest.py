@@ -1,0 +1,121 @@
+"""The article pipeline's SQL: find stored events a candidate may repeat, and write a batch.
+
+A batch (new places, actors, sources, events, their actors and sources, sources added to
+stored events, and unknown names) is written in one transaction: a failure anywhere leaves
+the store as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from analysis.schema import TABLE_ORDER, TABLES
+from analysis.store.core import EventStore, _Params
+
+
+def merge_candidates(store: EventStore, event_types: list[str], date_from: dt.date, date_to: dt.date,
+                     actor_ids: list[str]) -> pd.DataFrame:
+    """Stored events of these types, near these dates, sharing an actor, with their place."""
+    if not event_types or not actor_ids:
+        return pd.DataFrame(columns=["event_id", "event_type", "date", "date_precision", "date_end", "mode",
+                                     "attributes", "origin", "place_id", "place_country", "lat", "lon", "place_kind"])
+    p = _Params()
+    return store._df(
+        f"""SELECT e.event_id, e.event_type, e.date, e.date_precision, e.date_end, e.mode, e.attributes, e.origin,
+               e.place_id, pl.country AS place_country, pl.lat, pl.lon, pl.kind AS place_kind
+        FROM events e LEFT JOIN places pl ON pl.place_id = e.place_id
+        WHERE e.event_type IN {p.in_list('type', event_types)}
+          AND COALESCE(e.date_end, e.date) >= {p.add('date_from', date_from)}
+          AND e.date <= {p.add('date_to', date_to)}
+          AND e.event_id IN (SELECT ea.event_id FROM event_actors ea
+                             WHERE ea.actor_id IN {p.in_list('actor', actor_ids)})
+        ORDER BY e.date, e.event_id""",
+        p.values,
+    )
+
+
+def event_actor_roles(store: EventStore, event_ids: list[str]) -> pd.DataFrame:
+    """(event_id, actor_id, role_in_event) of the given events."""
+    if not event_ids:
+        return pd.DataFrame(columns=["event_id", "actor_id", "role_in_event"])
+    p = _Params()
+    return store._df(
+        f"SELECT event_id, actor_id, role_in_event FROM event_actors WHERE event_id IN {p.in_list('ev', event_ids)}",
+        p.values,
+    )
+
+
+def existing_sources(store: EventStore, source_ids: list[str]) -> set[str]:
+    """Which of these source ids are already stored (the same article ingested before)."""
+    if not source_ids:
+        return set()
+    p = _Params()
+    sql = f"SELECT source_id FROM sources WHERE source_id IN {p.in_list('src', source_ids)}"
+    return {r[0] for r in store._rows(sql, p.values)}
+
+
+def event_choices(store: EventStore, limit: int = 500) -> pd.DataFrame:
+    """Recent stored events with a short label, for 'merge into' pickers."""
+    return store._df(
+        """SELECT event_id, date, date_precision, event_type, summary FROM events
+        ORDER BY date DESC, event_id LIMIT $limit""",
+        {"limit": int(limit)},
+    )
+
+
+def write_batch(store: EventStore, clean: dict[str, list[dict]], touched_events: list[str],
+                unknown_names: list[dict], improvements: list[dict] | None = None) -> dict[str, int]:
+    """Insert validated rows, update merged events and keep unknown names: all or nothing.
+
+    ``improvements`` are finer dates or missing places for stored events that the pipeline
+    itself extracted (origin 'extracted'); curated events are never changed.
+    """
+    counts: dict[str, int] = {}
+    cur = store.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        now = dt.datetime.now().replace(microsecond=0)
+        for name in TABLE_ORDER:
+            rows = clean.get(name) or []
+            if not rows:
+                continue
+            cols = TABLES[name].column_names
+            frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+            if name == "events":
+                frame["created_at"] = frame["created_at"].fillna(now)
+                frame["updated_at"] = frame["updated_at"].fillna(now)
+            store._insert_frame(cur, name, frame)
+            counts[name] = len(frame)
+        for event_id in dict.fromkeys(touched_events):
+            cur.execute("UPDATE events SET updated_at = $now WHERE event_id = $event_id",
+                        {"now": now, "event_id": event_id})
+        for change in improvements or []:
+            cur.execute(
+                """UPDATE events SET date = $date, date_precision = $date_precision,
+                       date_basis = COALESCE($date_basis, date_basis),
+                       place_id = COALESCE(place_id, $place_id), updated_at = $now
+                   WHERE event_id = $event_id AND origin = 'extracted'""",
+                {"date": change["date"], "date_precision": change["date_precision"], "date_basis": change["date_basis"],
+                 "place_id": change.get("place_id"), "now": now, "event_id": change["event_id"]},
+            )
+        if unknown_names:
+            cur.executemany(
+                "INSERT INTO unknown_names VALUES ($name, $label, $document, $context, $seen_at)",
+                [{"label": None, "document": None, "context": None, **row, "seen_at": now} for row in unknown_names],
+            )
+            counts["unknown_names"] = len(unknown_names)
+        touched = sorted({r["event_id"] for name in ("events", "event_actors", "event_sources")
+                          for r in clean.get(name) or []} | set(touched_events))
+        new_capital = any(r.get("is_capital") for r in clean.get("places") or [])
+        cur.register("touched_events", pd.DataFrame({"event_id": pd.Series(touched, dtype=object)}))
+        try:
+            store._refresh_derived(cur, None if new_capital else "SELECT event_id FROM touched_events")
+        finally:
+            cur.unregister("touched_events")
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return counts

@@ -1,0 +1,321 @@
+"""The article pipeline on tiny inputs: text cleaning, bad input, dates, names, types, evidence, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from analysis.ingest import PIPELINE_VERSION, IngestError, commit_batch, prepare_batch, read_document, read_path
+from analysis.ingest.dates import find_dates, parse_date_line
+from analysis.ingest.events import extract_candidates
+from analysis.ingest.gazetteer import Gazetteer
+from analysis.ingest.names import DocumentContext, discover_people, find_names
+from analysis.ingest.triggers import find_triggers
+from analysis.schema import MAX_EVIDENCE_WORDS
+from analysis.store import EventStore
+
+ARTICLE = (
+    "Lavrov meets Niger's leader in Niamey\n"
+    "We use cookies to improve your experience. Accept all\n"
+    "16 January 2025\n"
+    "Russian Foreign Minister Sergei Lavrov met Niger's leader Abdourahamane Tiani in Niamey on Wednesday, "
+    "the Nigerien presidency said.\n"
+    "Share on Facebook\n"
+    "Related\n"
+    "Floods hit Dakar as the rainy season begins early\n"
+)
+
+
+def gazetteer(store: EventStore | None = None) -> Gazetteer:
+    return Gazetteer.from_store(store) if store else Gazetteer.from_tables([], [], [])
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "ref", "date", "precision"), [
+    ("They met on Thursday.", "2025-08-15", "2025-08-14", "day"),  # a Friday report: the day before
+    ("They met on Thursday.", "2025-08-14", "2025-08-14", "day"),  # same weekday as the report: that day
+    ("On Monday Niger said they had met the day before.", "2024-06-05", "2024-06-02", "day"),
+    ("In March the two leaders agreed.", "2024-06-05", "2024-03-01", "month"),
+    ("In September they agreed.", "2024-06-05", "2023-09-01", "month"),  # the latest September
+    ("the overthrow of the president last July", "2024-06-05", "2023-07-01", "month"),
+    ("He was dismissed last year.", "2025-08-14", "2024-01-01", "year"),
+    ("The pact was signed on July 6, 2024.", "2025-08-15", "2024-07-06", "day"),
+    ("It was founded in September 2023.", "2025-08-15", "2023-09-01", "month"),
+    ("Troops are set to leave by mid-September.", "2024-06-05", "2024-09-01", "month"),
+    ("It happened yesterday.", "2025-01-10", "2025-01-09", "day"),
+    ("Three days ago they signed.", "2025-01-10", "2025-01-07", "day"),
+])
+def test_date_expressions_resolve_against_the_report(text, ref, date, precision):
+    found = find_dates(text, dt.date.fromisoformat(ref))
+    assert [(m.date.isoformat(), m.precision) for m in found][-1] == (date, precision)
+
+
+def test_coordinated_years_are_two_dates_and_numbers_are_not_years():
+    found = find_dates("after coups in 2020 and 2021 with a 5,000-strong force", dt.date(2025, 1, 1))
+    assert [(m.date.year, m.precision) for m in found] == [(2020, "year"), (2021, "year")]
+
+
+def test_relative_dates_need_a_reference():
+    assert find_dates("They met on Thursday.", None) == []
+
+
+@pytest.mark.parametrize(("line", "date"), [
+    ("Thursday, June 20, 2024", "2024-06-20"),
+    ("June 05, 2024 at 07:49PM", "2024-06-05"),
+    (" date 2025-08-15 AFRICA", "2025-08-15"),
+    ("The pact was signed on July 6, 2024 in Niamey by the three leaders.", None),
+])
+def test_date_lines(line, date):
+    found = parse_date_line(line)
+    assert (found.isoformat() if found else None) == date
+
+
+# --- reading and cleaning -------------------------------------------------------------------
+
+def test_furniture_is_removed_and_the_earliest_date_line_is_the_publication_date():
+    text = ("Thursday, June 20, 2024\nMali and Russia sign a deal\nBy Jane Doe\n"
+            "Mali and Russia signed an energy deal in Bamako on Monday, officials said.\n"
+            "Photo: The ceremony in Bamako. AFP\n" * 1 + "Photo: The ceremony in Bamako. AFP\n"
+            "June 05, 2024 at 07:49PM\nRead more\nA teaser about something else\n"
+            "The deal covers solar power and training of engineers over five years.\n"
+            "Related Links\nCuba warns airlines about fuel shortages on the island.\n")
+    doc = read_document(text.encode(), "a.txt")
+    assert doc.published == dt.date(2024, 6, 5)
+    assert "By Jane Doe" not in doc.text and "Cuba" not in doc.text and "teaser" not in doc.text
+    assert "Photo:" not in doc.text
+    assert "signed an energy deal" in doc.text and "five years" in doc.text
+    assert doc.title == "Mali and Russia sign a deal"
+
+
+def test_repeated_paragraphs_appear_once():
+    para = "Russia has committed to helping the three states acquire arms and training, a statement said."
+    doc = read_document(f"{para}\n\n{para}\nAnother line of the article with more than eight words in it.".encode(),
+                        "a.txt", published=dt.date(2025, 4, 4))
+    assert doc.text.count("Russia has committed") == 1
+
+
+def test_a_given_publication_date_wins_and_is_recorded_as_given():
+    doc = read_document(ARTICLE.encode(), "a.txt", published=dt.date(2025, 1, 20))
+    assert (doc.published, doc.published_basis) == (dt.date(2025, 1, 20), "given")
+
+
+def test_html_scripts_and_styles_never_reach_the_text():
+    html = ("<html><head><title>Deal</title><script>var x = 'Russia attacked Paris on Monday';</script>"
+            "<style>p {color: red}</style></head><body><nav>Home | World</nav><article><h1>Deal</h1>"
+            "<p>Burkina Faso signed a memorandum with Rosatom in Moscow on Friday to build a nuclear plant.</p>"
+            "<p>The energy minister said the plant would end chronic power cuts across the whole country.</p>"
+            "<script>document.write('Rosatom donated weapons yesterday')</script></article></body></html>")
+    doc = read_document(html.encode(), "page.html", published=dt.date(2023, 10, 14))
+    assert "memorandum with Rosatom" in doc.text
+    assert "attacked" not in doc.text and "donated" not in doc.text and "color" not in doc.text
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "empty"),
+    (b"   \n\t\n", "empty"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3 binary", "binary"),
+    (b"\x00\x01\x02\x03 text with nulls \x00", "binary"),
+    (b"<html><head><script>alert('x')</script></head><body></body></html>", "no article text"),
+    (b"Too short.", "no sentence"),
+])
+def test_bad_input_gets_a_clear_message(data, message):
+    with pytest.raises(IngestError, match=message):
+        read_document(data, "bad.txt")
+
+
+def test_windows_1252_text_is_read_with_a_note():
+    text = "Le président Assimi Goïta a reçu le ministre russe à Bamako lundi dernier, a dit la présidence."
+    data = text.encode("cp1252")
+    doc = read_document(data, "latin.txt", published=dt.date(2024, 6, 5))
+    assert "Goïta" in doc.text
+    assert any("Windows-1252" in note for note in doc.notes)
+
+
+def test_utf16_text_is_read():
+    text = "Mali and Russia signed an agreement on gold mining in Bamako on Monday, officials said."
+    doc = read_document(text.encode("utf-16"), "u16.txt", published=dt.date(2024, 6, 5))
+    assert "gold mining" in doc.text
+
+
+def test_undecodable_bytes_are_refused():
+    with pytest.raises(IngestError, match="neither UTF-8 nor Windows-1252"):
+        read_document(b"Russia and Mali \x81\x8d\x8f\x90 signed a treaty in Bamako on the same day.", "x.txt")
+
+
+def test_a_huge_file_is_refused_without_reading_it(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 2**20)  # a sparse 50 MB file: refusing it must not read it
+    with pytest.raises(IngestError, match="larger than the 2 MB limit"):
+        read_path(big)
+
+
+def test_only_text_and_html_files_are_read(tmp_path):
+    path = tmp_path / "article.pdf"
+    path.write_bytes(b"%PDF")
+    with pytest.raises(IngestError, match=r"only \.txt and \.html"):
+        read_path(path)
+
+
+# --- names ------------------------------------------------------------------------------------
+
+def names_in(text: str, gaz: Gazetteer, published=dt.date(2025, 1, 16)):
+    ctx = DocumentContext(published=published)
+    discover_people(text, gaz, ctx)
+    actors, places = find_names(text, gaz, ctx)
+    return [(m.text, m.actor_id) for m in actors], [(m.text, m.place_id) for m in places], ctx
+
+
+def test_store_actors_match_with_diacritics_and_spelling_variants(tiny_store):
+    gaz = gazetteer(tiny_store)
+    actors, _, _ = names_in("Colonel Assimi Goïta and General Tchiani spoke to Sergey Lavrov.", gaz)
+    assert {a for _, a in actors} >= {"goita", "tiani", "lavrov"}
+    actors, _, _ = names_in("The head of the junta, Abdourahamane Tiani, met Goita.", gaz)
+    assert {a for _, a in actors} >= {"tiani", "goita"}
+
+
+def test_titles_give_new_people_their_country_and_role():
+    gaz = gazetteer()
+    actors, _, ctx = names_in("Malian Defence Minister Sadio Camara met his Russian counterpart Andrey Belousov.", gaz)
+    ids = dict(actors)
+    camara, belousov = gaz.actors[ids["Sadio Camara"]], gaz.actors[ids["Andrey Belousov"]]
+    assert (camara.kind, camara.country, camara.sector) == ("person", "MLI", "military")
+    assert (belousov.kind, belousov.country) == ("person", "RUS")
+    assert "Sadio Camara" in ctx.unknown  # new people are kept for review
+
+
+def test_an_unnamed_office_becomes_the_body_behind_it():
+    gaz = gazetteer()
+    actors, _, _ = names_in("Russia's energy minister said supplies would resume.", gaz)
+    actor = gaz.actors[actors[0][1]]
+    assert (actor.name, actor.kind, actor.country) == ("Russian Energy Ministry", "organisation", "RUS")
+
+
+def test_capitals_stand_for_governments_but_are_places_after_a_preposition():
+    gaz = gazetteer()
+    actors, places, _ = names_in("Moscow supports the junta, and the Kremlin said talks in Niamey went well.", gaz)
+    assert ("Moscow", "state-rus") in actors and ("the Kremlin", "state-rus") in actors
+    assert [p for _, p in places] == ["niamey"]
+
+
+def test_places_are_disambiguated_by_country():
+    gaz = gazetteer()
+    _, places, _ = names_in("The ministers met in Moscow on Thursday.", gaz)
+    assert gaz.places[places[0][1]].country == "RUS"
+    _, places, _ = names_in("The fair was held in Moscow, Idaho, last year.", gaz)
+    assert gaz.places[places[0][1]].country == "USA"
+
+
+def test_a_speaker_never_seen_before_is_found_from_context():
+    gaz = gazetteer()
+    actors, _, _ = names_in("Vincent Magwenya said the visit was ill-advised.", gaz)
+    assert gaz.actors[dict(actors)["Vincent Magwenya"]].kind == "person"
+
+
+# --- event types, candidates and evidence ----------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("Russia and Mali signed a memorandum on nuclear energy.", ["AGREE"]),
+    ("Lavrov held talks with Diop in Bamako.", ["CONSULT"]),
+    ("The junta accused France of meddling.", ["ACCUSE"]),
+    ("Soldiers were arrested on Tuesday.", ["COERCE"]),
+    ("The three states quit ECOWAS and formed their own alliance.", ["RETREAT", "AGREE"]),
+    ("Following the talks, they signed a joint statement.", ["AGREE"]),  # "talks" names no new event here
+    ("He left the room in a hurry.", []),
+])
+def test_trigger_words_give_plover_types(sentence, types):
+    assert [t.event_type for t in find_triggers(sentence)] == types
+
+
+def test_candidates_carry_trigger_evidence_date_place_and_actors(tiny_store):
+    doc = read_document(ARTICLE.encode(), "lavrov.txt")
+    candidates, unknown = extract_candidates(doc, gazetteer(tiny_store))
+    assert len(candidates) == 1
+    cand = candidates[0]
+    assert (cand.event_type, cand.date, cand.precision) == ("CONSULT", dt.date(2025, 1, 15), "day")
+    assert cand.place_id == "niamey"
+    assert {"lavrov", "tiani"} <= set(cand.actors)
+    assert cand.trigger == "met"
+    assert cand.evidence in doc.text
+
+
+def test_evidence_is_a_short_exact_substring():
+    long_sentence = ("Russian Defence Minister Andrey Belousov, speaking after a long day of meetings with officials "
+                     "from several countries in the region and beyond, signed a memorandum with Mali's defence "
+                     "minister Sadio Camara in Moscow on Thursday, according to a statement from the ministry.")
+    doc = read_document(long_sentence.encode(), "long.txt", published=dt.date(2025, 8, 15))
+    candidates, _ = extract_candidates(doc, gazetteer())
+    assert candidates
+    for cand in candidates:
+        assert cand.evidence in doc.text
+        assert len(cand.evidence.split()) <= MAX_EVIDENCE_WORDS
+
+
+# --- batches: merge, store, one transaction ------------------------------------------------------
+
+def test_a_repeated_event_adds_a_source_instead_of_a_duplicate(tiny_store):
+    before = tiny_store.table("events")
+    batch = prepare_batch(tiny_store, [("lavrov.txt", ARTICLE.encode())])
+    [cand] = batch.candidates
+    assert cand.merge_into == "e4"  # Lavrov and Tchiani in Niamey on 2025-01-15, already stored
+    counts = commit_batch(tiny_store, batch)
+    assert (counts["new"], counts["merged"]) == (0, 1)
+    assert len(tiny_store.table("events")) == len(before)
+    sources = tiny_store.event_sources_for(["e4"])
+    added = sources[sources["document"] == "lavrov.txt"]
+    assert len(added) == 1 and added["evidence"].iloc[0] in batch.results[0].document.text
+
+
+def test_stored_events_record_origin_document_version_and_unknown_names(fresh_store):
+    text = (b"Burkina Faso's Energy Minister Simon-Pierre Boussim signed a memorandum with Rosatom in Moscow "
+            b"on Friday to build a nuclear power plant, the ministry said.")
+    batch = prepare_batch(fresh_store, [("nuclear.txt", text)], published=dt.date(2023, 10, 14))
+    commit_batch(fresh_store, batch)
+    events = fresh_store.table("events")
+    assert len(events) == 1
+    row = events.iloc[0]
+    assert (row["origin"], row["pipeline_version"], row["event_type"]) == ("extracted", PIPELINE_VERSION, "AGREE")
+    assert row["date"].date() == dt.date(2023, 10, 13)
+    assert json.loads(row["attributes"])["trigger"] == "signed"
+    assert fresh_store.table("event_sources")["document"].tolist() == ["nuclear.txt"]
+    assert "Simon-Pierre Boussim" in fresh_store.unknown_names()["name"].tolist()
+    assert "simon-pierre-boussim" in fresh_store.table("actors")["actor_id"].tolist()
+
+
+def test_the_same_article_twice_is_refused(fresh_store):
+    commit_batch(fresh_store, prepare_batch(fresh_store, [("a.txt", ARTICLE.encode())]))
+    again = prepare_batch(fresh_store, [("b.txt", ARTICLE.encode())])
+    assert "already in the store" in again.errors[0]
+    assert again.candidates == []
+
+
+def test_a_bad_file_in_a_batch_is_reported_and_the_rest_read(fresh_store):
+    batch = prepare_batch(fresh_store, [("empty.txt", b""), ("good.txt", ARTICLE.encode())])
+    assert len(batch.errors) == 1 and "empty" in batch.errors[0]
+    assert len(batch.candidates) == 1
+
+
+def test_a_failure_in_the_middle_of_a_batch_leaves_the_store_as_it_was(tiny_store, monkeypatch):
+    tables = ("events", "actors", "places", "sources", "event_actors", "event_sources")
+    before = {name: len(tiny_store.table(name)) for name in tables}
+    unknown_before = len(tiny_store.unknown_names())
+    text = ("Malian Defence Minister Sadio Camara signed a defence pact with Russia in Bamako on Monday. "
+            "Russian Foreign Minister Sergei Lavrov met Niger's leader Abdourahamane Tiani in Niamey on Wednesday.")
+    batch = prepare_batch(tiny_store, [("pact.txt", text.encode())], published=dt.date(2025, 1, 16))
+    assert len(batch.candidates) == 2
+    original = EventStore._insert_frame
+
+    def failing(cur, name, frame):
+        if name == "event_sources":  # after places, actors, sources, events and event_actors went in
+            raise RuntimeError("disk full")
+        return original(cur, name, frame)
+
+    monkeypatch.setattr(EventStore, "_insert_frame", staticmethod(failing))
+    with pytest.raises(RuntimeError, match="disk full"):
+        commit_batch(tiny_store, batch)
+    assert {name: len(tiny_store.table(name)) for name in tables} == before
+    assert len(tiny_store.unknown_names()) == unknown_before
+    assert tiny_store.table("events")["updated_at"].notna().all()
