@@ -34,7 +34,7 @@ def read_csv_text(name: str, data: bytes) -> list[dict]:
             continue
         if len(values) != len(header):
             raise DataError(f"has {len(values)} fields where the header has {len(header)}", name, number)
-        out.append(dict(zip(header, values)))
+        out.append(dict(zip(header, values, strict=False)))
     _check_header(name, header)
     return out
 

@@ -271,28 +271,36 @@ def _milestone_annotations(milestones, x_min, x_max, plot_px: float) -> tuple[li
     return shapes, notes, len(row_ends)
 
 
-def _focus_start(spans: list[tuple[pd.Timestamp, pd.Timestamp]], end: pd.Timestamp) -> pd.Timestamp | None:
+def _focus_start(spans: list[tuple[pd.Timestamp, pd.Timestamp]], end: pd.Timestamp,
+                 weights: list[int] | None = None) -> pd.Timestamp | None:
     """Where the time axis may start so that a few early outliers do not squeeze everything else.
 
     At most a tenth of the events are left out, and only when that shows the rest at least
-    two-thirds wider; None when nothing is worth cutting.
+    two-thirds wider; None when nothing is worth cutting. ``weights`` counts events per span.
     """
-    spans = sorted(spans)
-    cut = len(spans) // 10
-    if cut == 0:
-        return None
-    start = spans[cut][0]
-    if (end - start) > 0.6 * (end - spans[0][0]) or not any(stop < start for _, stop in spans):
-        return None
-    return start
+    weights = [1] * len(spans) if weights is None else [int(w) for w in weights]
+    ordered = sorted(zip(spans, weights, strict=True))
+    budget, first = sum(weights) // 10, ordered[0][0][0]
+    hidden = 0
+    for (start, _), weight in ordered:
+        if hidden > budget:
+            return None
+        # The earliest start that hides something and makes the rest at least 2/3 wider.
+        if hidden and (end - start) <= 0.6 * (end - first):
+            return start if any(stop < start for (_, stop), _ in ordered) else None
+        hidden += weight
+    return None
 
 
-def _left_out_note(spans: list[tuple[pd.Timestamp, pd.Timestamp]], start: pd.Timestamp, noun: str) -> str:
-    hidden = sorted(s for s, stop in spans if stop < start)
-    first, last = hidden[0].year, hidden[-1].year
+def _left_out_note(spans: list[tuple[pd.Timestamp, pd.Timestamp]], start: pd.Timestamp, noun: str,
+                   weights: list[int] | None = None) -> str:
+    weights = [1] * len(spans) if weights is None else [int(w) for w in weights]
+    hidden = sorted((s, w) for (s, stop), w in zip(spans, weights, strict=True) if stop < start)
+    first, last = hidden[0][0].year, hidden[-1][0].year
+    count = sum(w for _, w in hidden)
     years = str(first) if first == last else f"{first}–{last}"
-    plural = "s" if len(hidden) != 1 else ""
-    return f"← {len(hidden)} earlier {noun}{plural} ({years}) not shown: double-click to see all"
+    plural = "s" if count != 1 else ""
+    return f"← {count:,} earlier {noun}{plural} ({years}) not shown: double-click to see all"
 
 
 def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame | None = None, lane_title: str = "Country",
@@ -444,17 +452,16 @@ def monthly_counts_figure(counts: pd.DataFrame, title: str | None = None, x_star
     heights = [1.0] if len(units) == 1 else [0.68] + [0.32 / (len(units) - 1)] * (len(units) - 1)
     fig = make_subplots(rows=len(units), cols=1, shared_xaxes=True, row_heights=heights,
                         vertical_spacing=0.11, subplot_titles=row_titles)
-    spans = [(p, _period_end(p, u))
-             for p, u, n in zip(frame["period"], frame["period_unit"], frame["events"], strict=True)
-             for _ in range(int(n))]
+    spans = [(p, _period_end(p, u)) for p, u in zip(frame["period"], frame["period_unit"], strict=True)]
+    weights = frame["events"].tolist()
     x_min, x_max = min(s for s, _ in spans), max(e for _, e in spans)
     if x_start == "auto":
-        x_start = _focus_start(spans, x_max)
+        x_start = _focus_start(spans, x_max, weights)
     note = ""
     if x_start is not None and pd.Timestamp(x_start) > x_min:
         x_min = pd.Timestamp(x_start)
         if any(stop < x_min for _, stop in spans):
-            note = _left_out_note(spans, x_min, "event")
+            note = _left_out_note(spans, x_min, "event", weights)
     pad = max((x_max - x_min) * 0.02, pd.Timedelta(days=15))
     shown = set()
     for row, unit in enumerate(units, start=1):
@@ -542,7 +549,12 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, measure: str = "together", title:
                      range=[n - 0.5, -0.5], showgrid=False, zeroline=False)
     return _styled(fig, title, height=max(520, 180 + 26 * n), plot_bgcolor="#D4D4D4",
                    margin={"l": 250, "r": 30, "t": 70 if title else 30, "b": 230},
-                   dragmode="select", clickmode="event+select")
+                   dragmode="zoom", clickmode="event+select")
+
+
+def _edge_level(weight: float, w_max: float) -> int:
+    """Line width class 1–4 of a network edge; a tiny share of the largest is still class 1."""
+    return max(1, min(4, math.ceil(4 * float(weight) / float(w_max))))
 
 
 def _actor_group(country) -> str:
@@ -656,11 +668,11 @@ def network_figure(pairs: pd.DataFrame, actors: pd.DataFrame, measure: str = "to
     label = MEASURE_TITLES.get(measure, measure)
     fig = go.Figure()
     w_max = keep[measure].max()
-    bins = sorted({min(4, int(4 * float(w) / w_max + 0.999)) for w in keep[measure]})
+    bins = sorted({_edge_level(w, w_max) for w in keep[measure]})
     for level in bins:
         xs, ys = [], []
         for a, b, data in graph.edges(data=True):
-            if min(4, int(4 * data["weight"] / w_max + 0.999)) == level:
+            if _edge_level(data["weight"], w_max) == level:
                 xs += [pos[a][0], pos[b][0], None]
                 ys += [pos[a][1], pos[b][1], None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,

@@ -77,20 +77,26 @@ def events_with_details(store: EventStore, filters: Filters, limit: int | None =
     out["actor_ids"] = out["event_id"].map(actor_ids)
     out["sources"] = out["event_id"].map(outlet_text).fillna("")
     out["evidence"] = out["event_id"].map(evidence_text).fillna("")
-    out["date_label"] = [date_label(d, p, e) for d, p, e in zip(out["date"], out["date_precision"], out["date_end"])]
+    out["date_label"] = [
+        date_label(d, p, e) for d, p, e in zip(out["date"], out["date_precision"], out["date_end"], strict=True)
+    ]
     return out
 
 
 def date_label(date, precision: str, end=None) -> str:
     """A date written at its own precision: '14 Aug 2025', 'Sep 2023', '2020'."""
-    date = pd.Timestamp(date)
-    text = {"day": date.strftime("%d %b %Y").lstrip("0"), "month": date.strftime("%b %Y"), "year": str(date.year)}[precision]
+    text = _written(pd.Timestamp(date), precision)
     if end is not None and not pd.isna(end):
-        end = pd.Timestamp(end)
-        end_text = {"day": end.strftime("%d %b %Y").lstrip("0"), "month": end.strftime("%b %Y"), "year": str(end.year)}[precision]
+        end_text = _written(pd.Timestamp(end), precision)
         if end_text != text:
             text = f"{text} – {end_text}"
     return text
+
+
+def _written(day: pd.Timestamp, precision: str) -> str:
+    if precision == "year":
+        return str(day.year)
+    return day.strftime("%b %Y") if precision == "month" else day.strftime("%d %b %Y").lstrip("0")
 
 
 def counts_over_time(store: EventStore, filters: Filters, unit: str = "month") -> pd.DataFrame:
@@ -143,16 +149,16 @@ def cooccurrence_matrix(pairs: pd.DataFrame, actors: pd.DataFrame, measure: str 
     biggest community first, and by number of events within each.
     """
     top_actors = actors.nlargest(top, "events")
-    names = dict(zip(top_actors["actor_id"], top_actors["name"]))
+    names = dict(zip(top_actors["actor_id"], top_actors["name"], strict=False))
     keep = pairs[pairs["actor_a"].isin(names) & pairs["actor_b"].isin(names)]
     graph = nx.Graph()
     graph.add_nodes_from(names)
-    graph.add_weighted_edges_from(zip(keep["actor_a"], keep["actor_b"], keep["together"]))
+    graph.add_weighted_edges_from(zip(keep["actor_a"], keep["actor_b"], keep["together"], strict=False))
     communities = (
         nx.algorithms.community.greedy_modularity_communities(graph, weight="weight")
         if graph.number_of_edges() else [set(names)]
     )
-    size = dict(zip(top_actors["actor_id"], top_actors["events"]))
+    size = dict(zip(top_actors["actor_id"], top_actors["events"], strict=False))
     order = [a for group in sorted(communities, key=len, reverse=True)
              for a in sorted(group, key=lambda a: (-size.get(a, 0), names[a]))]
     matrix = pd.DataFrame(0.0, index=order, columns=order)
@@ -184,7 +190,8 @@ def export_records(store: EventStore, filters: Filters) -> list[dict]:
     by_event_sources = {k: g for k, g in sources.groupby("event_id")}
     records = []
     for row in events.itertuples(index=False):
-        record = {f: _iso(getattr(row, f)) if f in ("date", "date_end") else _clean(getattr(row, f)) for f in EXPORT_FIELDS}
+        record = {f: _iso(getattr(row, f)) if f in ("date", "date_end") else _clean(getattr(row, f))
+                  for f in EXPORT_FIELDS}
         group = by_event_actors.get(row.event_id)
         record["actors"] = [] if group is None else [
             {"name": a.name, "kind": a.kind, "country": _clean(a.country), "role_in_event": a.role_in_event}
@@ -240,3 +247,127 @@ def records_to_csv(records: list[dict]) -> str:
 def country_options(store: EventStore) -> dict[str, str]:
     """ISO3 code → country name for every country the data can be filtered by."""
     return {code: country_name(code) for code in store.distinct_values()["countries"]}
+
+
+# --- dashboard views ---------------------------------------------------------------------
+
+NO_LANE = {"country": "No country", "actor": "No actor"}
+OTHER_LANE = {"country": "Other countries", "actor": "Other actors"}
+
+
+def data_version(store: EventStore) -> tuple:
+    """Changes whenever the stored data does; cached results are keyed on it."""
+    return store.data_version()
+
+
+def timeline_lanes(store: EventStore, events: pd.DataFrame, by: str = "country", max_lanes: int = 10) -> pd.DataFrame:
+    """One row per (event, lane): the countries or actors of each event, busiest lanes first.
+
+    Only the ``max_lanes`` busiest lanes are kept by name; the others are folded into one
+    'Other …' lane so that the chart stays readable. Events with none get a 'No …' lane.
+    """
+    if by not in NO_LANE:
+        raise ValueError("by must be 'country' or 'actor'")
+    ids = events["event_id"].tolist()
+    if by == "country":
+        rows = store.event_countries_for(ids)
+        rows = rows.assign(lane=[country_name(c) for c in rows["country"]])[["event_id", "lane"]]
+    else:
+        rows = store.event_actors_for(ids).rename(columns={"name": "lane"})[["event_id", "lane"]]
+    rows = pd.concat(
+        [rows, pd.DataFrame({"event_id": sorted(set(ids) - set(rows["event_id"])), "lane": NO_LANE[by]})],
+        ignore_index=True,
+    )
+    counts = rows.groupby("lane")["event_id"].nunique().sort_values(ascending=False, kind="stable")
+    named = [lane for lane in counts.index if lane != NO_LANE[by]][:max_lanes]
+    keep = set(named) | {NO_LANE[by]}
+    rows["lane"] = rows["lane"].where(rows["lane"].isin(keep), OTHER_LANE[by])
+    order = {lane: i for i, lane in enumerate([*named, OTHER_LANE[by], NO_LANE[by]])}
+    rows = rows.drop_duplicates().assign(rank=rows["lane"].map(order))
+    return rows.sort_values(["rank", "event_id"]).drop(columns="rank").reset_index(drop=True)
+
+
+def events_details_for_ids(store: EventStore, event_ids: list[str]) -> pd.DataFrame:
+    """Events by id (a chart selection) with their actors, sources and evidence as text."""
+    events = store.events_by_id(list(event_ids))
+    ids = events["event_id"].tolist()
+    actors = store.event_actors_for(ids)
+    sources = store.event_sources_for(ids)
+    out = events.copy()
+    out["actors"] = out["event_id"].map(actors.groupby("event_id")["name"].agg("; ".join)).fillna("") \
+        if len(actors) else ""
+    if len(sources):
+        labels = sources["outlet"] + " (" + sources["outlet_type"].str.replace("_", " ") + ")"
+        quotes = "“" + sources["evidence"].fillna("") + "” — " + sources["outlet"]
+        out["sources"] = out["event_id"].map(
+            labels.groupby(sources["event_id"]).agg(lambda s: "; ".join(dict.fromkeys(s)))).fillna("")
+        out["evidence"] = out["event_id"].map(quotes.groupby(sources["event_id"]).agg("\n".join)).fillna("")
+    else:
+        out["sources"] = ""
+        out["evidence"] = ""
+    out["date_label"] = [date_label(d, p, e)
+                         for d, p, e in zip(out["date"], out["date_precision"], out["date_end"], strict=True)]
+    return out
+
+
+def event_search_count(store: EventStore, filters: Filters, search: str | None = None) -> int:
+    """How many selected events a text search matches."""
+    return store.event_search_count(filters, search)
+
+
+def shared_events(store: EventStore, filters: Filters, actor_ids: list[str], limit: int | None = None) -> list[str]:
+    """Ids of selected events in which all the given actors take part (a heatmap cell)."""
+    return store.shared_event_ids(filters, actor_ids, limit)
+
+
+def timeline_data(store: EventStore, filters: Filters, by: str = "country", limit: int = 2000,
+                  max_lanes: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest ``limit`` selected events with details, and their lanes (see timeline_lanes)."""
+    events = events_with_details(store, filters, limit=limit)
+    return events, timeline_lanes(store, events, by, max_lanes)
+
+
+def top_capital_links(store: EventStore, filters: Filters, limit: int = 150,
+                      latest: int = 3) -> tuple[pd.DataFrame, int]:
+    """The ``limit`` busiest map arcs with their latest event summaries, and how many arcs there are.
+
+    Like :func:`capital_links`, but the summaries are looked up for the arcs drawn only, so
+    that a store of a million events answers in well under a second.
+    """
+    links = store.capital_links(filters)
+    total = len(links)
+    links = links.head(limit).reset_index(drop=True)
+    if links.empty:
+        return links.assign(latest_events=[]), total
+    ids = sorted({i for text in links["event_ids"] for i in text.split(",")})
+    details = store.events_by_id(ids)
+    summaries = {r.event_id: (r.date, f"{date_label(r.date, r.date_precision)}: {r.summary}")
+                 for r in details.itertuples()}
+    links["latest_events"] = [
+        [text for _, text in sorted((summaries[i] for i in ids.split(",") if i in summaries),
+                                    key=lambda item: item[0], reverse=True)[:latest]]
+        for ids in links["event_ids"]
+    ]
+    return links, total
+
+
+def top_actors(store: EventStore, filters: Filters, top: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The ``top`` busiest actors, the co-occurring pairs among them, and the number of actors in all.
+
+    Enough for the heatmap and the network (which draw the busiest actors only) without
+    fetching every pair of a large store.
+    """
+    actors = store.actor_event_counts(filters)
+    chosen = actors.sort_values(["events", "name"], ascending=[False, True]).head(top).reset_index(drop=True)
+    pairs = store.cooccurrence_pairs_among(filters, chosen["actor_id"].tolist())
+    return chosen, pairs, len(actors)
+
+
+def actor_partner_pairs(store: EventStore, filters: Filters, actor_id: str) -> pd.DataFrame:
+    """The co-occurring pairs one actor is part of (see :func:`actor_partners`)."""
+    return store.actor_partner_pairs(filters, actor_id)
+
+
+def top_pairs(store: EventStore, filters: Filters, limit: int = 200) -> pd.DataFrame:
+    """The ``limit`` pairs of actors seen together most often."""
+    return store.cooccurrence_pairs(filters, limit=limit)

@@ -49,7 +49,8 @@ def test_export_json_lists_events_with_sources_and_evidence(tmp_path, capsys):
 
 def test_export_csv_for_one_country_to_a_file(tmp_path, capsys):
     out = tmp_path / "niger.csv"
-    assert main(["export", "--db", str(tmp_path / "x.duckdb"), "--format", "csv", "--country", "NER", "--out", str(out)]) == 0
+    db = str(tmp_path / "x.duckdb")
+    assert main(["export", "--db", db, "--format", "csv", "--country", "NER", "--out", str(out)]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows
     assert f"wrote {len(rows)} events" in capsys.readouterr().err

@@ -314,3 +314,27 @@ def test_base_layout_is_readable_on_a_projector():
     layout = figures.base_layout()
     assert layout["font"]["size"] >= 16 and layout["title"]["font"]["size"] >= 20
     assert math.isclose(len(figures.default_milestones()), 3)
+
+
+def test_network_edges_keep_a_positive_width_when_one_pair_dwarfs_the_rest():
+    """A pair seen once next to a pair seen 10,000 times still gets the thinnest line, not a negative one."""
+    actors = pd.DataFrame({"actor_id": ["a", "b", "c"], "name": ["A", "B", "C"], "kind": "person",
+                           "country": ["RUS", "MLI", "NER"], "sector": "government", "events": [10_000, 10_000, 2]})
+    pairs = pd.DataFrame({"actor_a": ["a", "a"], "name_a": ["A", "A"], "actor_b": ["b", "c"], "name_b": ["B", "C"],
+                          "together": [10_000, 1], "events_a": [10_000, 10_000], "events_b": [10_000, 2],
+                          "jaccard": [1.0, 0.0001]})
+    fig = figures.network_figure(pairs, actors)
+    widths = [t.line.width for t in fig.data if (t.meta or {}).get("kind") == "edges"]
+    assert widths and min(widths) >= 1
+
+
+def test_counts_chart_of_a_million_events_needs_no_row_per_event():
+    """Counts are drawn from one row per period and type, however many events they add up to."""
+    periods = pd.date_range("2016-01-01", "2025-12-01", freq="MS")
+    counts = pd.DataFrame([{"period_unit": "month", "event_type": t, "period": p, "events": 5_000}
+                           for p in periods for t in ("AGREE", "ASSAULT")])
+    counts.loc[0, "period"] = pd.Timestamp("2001-01-01")  # one early outlier row
+    counts.loc[0, "events"] = 1
+    fig = figures.monthly_counts_figure(counts)
+    assert sum(sum(t.y) for t in fig.data) == counts["events"].sum()
+    assert "1 earlier event (2001)" in fig.layout.xaxis.title.text

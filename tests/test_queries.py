@@ -70,7 +70,7 @@ def test_counts_by_year_put_everything_in_years(tiny_store):
 
 def test_counts_by_day_keep_month_events_in_their_month(tiny_store):
     counts = queries.counts_over_time(tiny_store, Filters(), "day")
-    units = dict(zip(counts["event_type"] + counts["period"].astype(str), counts["period_unit"]))
+    units = dict(zip(counts["event_type"] + counts["period"].astype(str), counts["period_unit"], strict=False))
     assert units["AGREE2024-03-01"] == "month"
     assert units["CONSULT2024-06-02"] == "day"
 
@@ -105,7 +105,7 @@ def test_cooccurrence_counts_and_jaccard(tiny_store):
 
 def test_cooccurrence_follows_the_filter(tiny_store):
     pairs = queries.cooccurrence_pairs(tiny_store, Filters(types=("AGREE",)))
-    assert list(zip(pairs["actor_a"], pairs["actor_b"], pairs["jaccard"])) == [("goita", "lavrov", 1.0)]
+    assert list(zip(pairs["actor_a"], pairs["actor_b"], pairs["jaccard"], strict=False)) == [("goita", "lavrov", 1.0)]
 
 
 def test_cooccurrence_matrix_is_symmetric_and_clustered(tiny_store):
@@ -128,7 +128,8 @@ def test_export_record_shape(tiny_store):
     assert len(records) == 1
     record = records[0]
     assert record["date"] == "2024-03-01" and record["date_precision"] == "month"
-    assert {a["name"]: a["role_in_event"] for a in record["actors"]} == {"Sergei Lavrov": "source", "Assimi Goita": "target"}
+    roles = {a["name"]: a["role_in_event"] for a in record["actors"]}
+    assert roles == {"Sergei Lavrov": "source", "Assimi Goita": "target"}
     assert record["location"] == {"name": "Bamako", "country": "MLI", "lat": 12.6392, "lon": -8.0029}
     assert record["sources"][0]["evidence"] == "agreed to cooperate"
 
@@ -166,7 +167,8 @@ def test_date_label_says_only_what_is_known(date, precision, end, label):
         (Filters(countries=("NER", "RUS"), types=("CONSULT", "AGREE")), 14, (D(2024, 1, 5), D(2025, 8, 14)),
          "14 events · Jan 2024 – Aug 2025 · Niger, Russia · AGREE, CONSULT"),
         (Filters(date_from=D(2025, 8, 1), date_to=D(2025, 8, 31)), 1, None, "1 event · Aug 2025 · all countries"),
-        (Filters(topics=("mali-internal",), outlets=("AFP",)), 0, None, "0 events · all countries · topic mali-internal · reported by AFP"),
+        (Filters(topics=("mali-internal",), outlets=("AFP",)), 0, None,
+         "0 events · all countries · topic mali-internal · reported by AFP"),
     ],
 )
 def test_describe_filters(filters, count, span, sentence):

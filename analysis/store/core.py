@@ -27,13 +27,95 @@ DERIVED_DDL = {
     "actor_aliases": "CREATE TABLE IF NOT EXISTS actor_aliases (actor_id VARCHAR NOT NULL, alias VARCHAR NOT NULL)",
     # One row per (event, country) that 'filter by country' matches: actor country,
     # membership of a multinational actor, or the country of the event's place.
-    "event_countries": "CREATE TABLE IF NOT EXISTS event_countries (event_id VARCHAR NOT NULL, country VARCHAR NOT NULL)",
+    "event_countries": (
+        "CREATE TABLE IF NOT EXISTS event_countries (event_id VARCHAR NOT NULL, country VARCHAR NOT NULL)"
+    ),
     # Names met by the article pipeline that matched no known actor, kept for review.
     "unknown_names": (
         "CREATE TABLE IF NOT EXISTS unknown_names (name VARCHAR NOT NULL, label VARCHAR, "
         "document VARCHAR, context VARCHAR, seen_at TIMESTAMP)"
     ),
+    # Fact tables for fast reads at millions of events, kept in step with the base tables
+    # on every write. Events get an integer key k (joins on integers, not strings) and
+    # every fact row repeats the event's first and last day, so that a date filter skips
+    # whole blocks of rows before any join. last_date is the last day the event may cover.
+    "actor_keys": (
+        "CREATE TABLE IF NOT EXISTS actor_keys (a INTEGER NOT NULL, actor_id VARCHAR NOT NULL, country VARCHAR)"
+    ),
+    "place_keys": "CREATE TABLE IF NOT EXISTS place_keys (p INTEGER NOT NULL, place_id VARCHAR NOT NULL)",
+    "event_facts": (
+        "CREATE TABLE IF NOT EXISTS event_facts (k INTEGER NOT NULL, event_id VARCHAR NOT NULL, "
+        "date DATE NOT NULL, last_date DATE NOT NULL, end_date DATE NOT NULL, date_precision VARCHAR NOT NULL, "
+        "event_type VARCHAR NOT NULL, topic VARCHAR, origin VARCHAR, place_id VARCHAR, "
+        # A copy of what a page of events shows, so that the newest events are read in one pass.
+        "date_end DATE, date_basis VARCHAR, type_note VARCHAR, mode VARCHAR, summary VARCHAR, fatalities BIGINT)"
+    ),
+    "event_actor_facts": (
+        "CREATE TABLE IF NOT EXISTS event_actor_facts (k INTEGER NOT NULL, a INTEGER NOT NULL, "
+        "role_in_event VARCHAR, date DATE NOT NULL, last_date DATE NOT NULL)"
+    ),
+    # One row per (country, event) that 'filter by country' matches, with what the filters
+    # and the newest-first order need, stored country by country: a country's events are
+    # read as one slice.
+    "event_country_facts": (
+        "CREATE TABLE IF NOT EXISTS event_country_facts (country VARCHAR NOT NULL, k INTEGER NOT NULL, "
+        "event_id VARCHAR NOT NULL, date DATE NOT NULL, last_date DATE NOT NULL, end_date DATE NOT NULL, "
+        "date_precision VARCHAR NOT NULL, event_type VARCHAR NOT NULL, topic VARCHAR, origin VARCHAR, place_id VARCHAR)"
+    ),
+    # One row per pair of actors (a < b) taking part in the same event.
+    "event_pair_facts": (
+        "CREATE TABLE IF NOT EXISTS event_pair_facts (k INTEGER NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, "
+        "date DATE NOT NULL, last_date DATE NOT NULL)"
+    ),
+    # One row per map arc leg: an actor's home capital to the event's place.
+    "event_leg_facts": (
+        "CREATE TABLE IF NOT EXISTS event_leg_facts (k INTEGER NOT NULL, from_p INTEGER NOT NULL, "
+        "to_p INTEGER NOT NULL, role_in_event VARCHAR, event_type VARCHAR, date DATE NOT NULL, last_date DATE NOT NULL)"
+    ),
+    "event_source_facts": (
+        "CREATE TABLE IF NOT EXISTS event_source_facts (k INTEGER NOT NULL, source_id VARCHAR NOT NULL, "
+        "date DATE NOT NULL, last_date DATE NOT NULL)"
+    ),
+    # Totals over all events, for the unfiltered view; recomputed from the facts on write.
+    "total_days": (
+        "CREATE TABLE IF NOT EXISTS total_days (date DATE NOT NULL, date_precision VARCHAR NOT NULL, "
+        "event_type VARCHAR NOT NULL, events BIGINT NOT NULL)"
+    ),
+    "total_actors": "CREATE TABLE IF NOT EXISTS total_actors (a INTEGER NOT NULL, events BIGINT NOT NULL)",
+    "total_pairs": (
+        "CREATE TABLE IF NOT EXISTS total_pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, together BIGINT NOT NULL)"
+    ),
+    "total_places": (
+        "CREATE TABLE IF NOT EXISTS total_places (place_id VARCHAR NOT NULL, events BIGINT NOT NULL, latest DATE)"
+    ),
+    "total_links": (
+        "CREATE TABLE IF NOT EXISTS total_links (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
+        "events BIGINT NOT NULL, latest DATE, event_ids VARCHAR, event_types VARCHAR, roles VARCHAR)"
+    ),
+    "total_figures": (
+        "CREATE TABLE IF NOT EXISTS total_figures (events BIGINT, actors BIGINT, countries BIGINT, "
+        "sources BIGINT, first_date DATE, last_date DATE)"
+    ),
 }
+
+# Indexes for looking up the few rows of given events (details of one page of events).
+INDEX_DDL = (
+    "CREATE INDEX IF NOT EXISTS event_actors_event ON event_actors (event_id)",
+    "CREATE INDEX IF NOT EXISTS event_sources_event ON event_sources (event_id)",
+    "CREATE INDEX IF NOT EXISTS event_countries_event ON event_countries (event_id)",
+)
+
+# The layout of the fact and total tables; a store with another version has them rebuilt.
+FACTS_VERSION = 4
+_REBUILT_TABLES = tuple(
+    name for name in DERIVED_DDL
+    if name.startswith(("actor_keys", "place_keys", "event_", "total_")) and name != "event_countries"
+)
+
+# Fact tables keyed by event key k, in the order they are filled.
+_FACT_TABLES = ("event_actor_facts", "event_country_facts", "event_pair_facts", "event_leg_facts", "event_source_facts")
+# Most recent event ids listed per map link (the count of events stays exact).
+LINK_EVENT_IDS = 20
 
 TIME_UNITS = ("day", "week", "month", "year")
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
@@ -73,7 +155,14 @@ def filter_clause(filters: Filters, params: _Params, alias: str = "e") -> str:
     """The WHERE condition (on events aliased ``alias``) that a Filters selects."""
     conds = ["TRUE"]
     if filters.date_from:
-        conds.append(f"COALESCE({alias}.date_end, {alias}.date) >= {params.add('date_from', filters.date_from)}")
+        # An event known to the month or year overlaps the range if any day of it does.
+        start = params.add("date_from", filters.date_from)
+        conds.append(
+            f"(CASE WHEN {alias}.date_end IS NOT NULL THEN {alias}.date_end >= {start} "
+            f"WHEN {alias}.date_precision = 'year' THEN {alias}.date + INTERVAL 1 YEAR > {start} "
+            f"WHEN {alias}.date_precision = 'month' THEN {alias}.date + INTERVAL 1 MONTH > {start} "
+            f"ELSE {alias}.date >= {start} END)"
+        )
     if filters.date_to:
         conds.append(f"{alias}.date <= {params.add('date_to', filters.date_to)}")
     if filters.types:
@@ -99,6 +188,117 @@ def filter_clause(filters: Filters, params: _Params, alias: str = "e") -> str:
             f"WHERE so.outlet IN {params.in_list('outlet', filters.outlets)})"
         )
     return " AND ".join(conds)
+
+
+def _date_conds(filters: Filters, params: _Params, alias: str) -> str:
+    """Date conditions on a fact table (columns date and last_date); '' without dates."""
+    conds = ""
+    if filters.date_from:
+        conds += f" AND {alias}.last_date >= {params.add('date_from', filters.date_from)}"
+    if filters.date_to:
+        conds += f" AND {alias}.date <= {params.add('date_to', filters.date_to)}"
+    return conds
+
+
+def facts_selection(filters: Filters, params: _Params) -> str:
+    """A CTE ``sel`` with the fact row (key k, dates, type, place) of every selected event.
+
+    Same selection as :func:`filter_clause`, read from the integer-keyed fact tables; the
+    date conditions are repeated on each fact table so that whole blocks are skipped.
+    """
+    conds = "TRUE" + _date_conds(filters, params, "f")
+    if filters.countries:
+        conds += f" AND f.country IN {params.in_list('country', filters.countries)}"
+    if filters.types:
+        conds += f" AND f.event_type IN {params.in_list('type', filters.types)}"
+    if filters.topics:
+        conds += f" AND f.topic IN {params.in_list('topic', filters.topics)}"
+    if filters.origins:
+        conds += f" AND f.origin IN {params.in_list('origin', filters.origins)}"
+    if filters.actors:
+        conds += (
+            f" AND f.k IN (SELECT x.k FROM event_actor_facts x JOIN actor_keys ak ON ak.a = x.a "
+            f"WHERE ak.actor_id IN {params.in_list('actor', filters.actors)}{_date_conds(filters, params, 'x')})"
+        )
+    if filters.outlets:
+        conds += (
+            f" AND f.event_id IN (SELECT fs.event_id FROM event_sources fs "
+            f"JOIN sources so ON so.source_id = fs.source_id "
+            f"WHERE so.outlet IN {params.in_list('outlet', filters.outlets)})"
+        )
+    source = "event_country_facts" if filters.countries else "event_facts"
+    distinct = "DISTINCT " if len(filters.countries) > 1 else ""
+    return f"WITH sel AS (SELECT {distinct}{_SELECTION_COLUMNS} FROM {source} f WHERE {conds})"
+
+
+_SELECTION_COLUMNS = ("f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_precision, f.event_type, "
+                      "f.topic, f.origin, f.place_id")
+
+
+def _links_ctes(legs: str, events: str) -> str:
+    """CTEs ending in ``links``: map links from a query of legs (k, from_p, to_p, role_in_event,
+    event_type, date); ``events`` names a table with the event_id of every k.
+
+    One row per (from, to) with the number of distinct events, the latest date, the ids of
+    the ``$id_cap`` most recent events, and the types and roles seen.
+    """
+    return f"""
+        legs AS MATERIALIZED ({legs})
+        , distinct_legs AS MATERIALIZED (SELECT DISTINCT from_p, to_p, k, date FROM legs)
+        , counted AS (
+            SELECT from_p, to_p, COUNT(*) AS events, MAX(date) AS latest FROM distinct_legs GROUP BY from_p, to_p
+        )
+        , kinds AS (
+            SELECT from_p, to_p, STRING_AGG(DISTINCT event_type, ',') AS event_types,
+                   STRING_AGG(DISTINCT role_in_event, ',') AS roles
+            FROM (SELECT DISTINCT from_p, to_p, event_type, role_in_event FROM legs) AS distinct_kinds
+            GROUP BY from_p, to_p
+        )
+        , ranked AS (
+            SELECT from_p, to_p, k,
+                   ROW_NUMBER() OVER (PARTITION BY from_p, to_p ORDER BY date DESC, k DESC) AS rank
+            FROM distinct_legs
+        )
+        , ids AS (
+            SELECT r.from_p, r.to_p, STRING_AGG(e.event_id, ',') AS event_ids
+            FROM ranked r JOIN {events} e ON e.k = r.k
+            WHERE r.rank <= $id_cap
+            GROUP BY r.from_p, r.to_p
+        )
+        , links AS (
+            SELECT pf.place_id AS from_id, pt.place_id AS to_id, c.events, c.latest, ids.event_ids,
+                   kinds.event_types, kinds.roles
+            FROM counted c
+            JOIN ids ON ids.from_p = c.from_p AND ids.to_p = c.to_p
+            JOIN kinds ON kinds.from_p = c.from_p AND kinds.to_p = c.to_p
+            JOIN place_keys pf ON pf.p = c.from_p
+            JOIN place_keys pt ON pt.p = c.to_p
+        )
+    """
+
+
+# Keys of the totals touched by a write: (columns, SELECT over the fact rows matching {}).
+_TOUCHED = {
+    "touched_days": ("date DATE, date_precision VARCHAR, event_type VARCHAR",
+                     "SELECT date, date_precision, event_type FROM event_facts WHERE {}"),
+    "touched_actors": ("a INTEGER", "SELECT a FROM event_actor_facts WHERE {}"),
+    "touched_pairs": ("a INTEGER, b INTEGER", "SELECT a, b FROM event_pair_facts WHERE {}"),
+    "touched_places": ("place_id VARCHAR", "SELECT place_id FROM event_facts WHERE place_id IS NOT NULL AND {}"),
+    "touched_links": ("from_p INTEGER, to_p INTEGER", "SELECT from_p, to_p FROM event_leg_facts WHERE {}"),
+}
+# touched table → (total table, key columns, (SELECT over {source}, fact table the source reads)).
+_TOTALS = {
+    "touched_days": ("total_days", ("date", "date_precision", "event_type"), (
+        "SELECT date, date_precision, event_type, COUNT(*) FROM {source} AS f "
+        "GROUP BY date, date_precision, event_type", "event_facts")),
+    "touched_actors": ("total_actors", ("a",), (
+        "SELECT a, COUNT(*) FROM {source} AS f GROUP BY a", "event_actor_facts")),
+    "touched_pairs": ("total_pairs", ("a", "b"), (
+        "SELECT a, b, COUNT(*) FROM {source} AS f GROUP BY a, b", "event_pair_facts")),
+    "touched_places": ("total_places", ("place_id",), (
+        "SELECT place_id, COUNT(*), MAX(date) FROM {source} AS f WHERE place_id IS NOT NULL GROUP BY place_id",
+        "event_facts")),
+}
 
 
 class EventStore:
@@ -128,8 +328,33 @@ class EventStore:
     def create_schema(self) -> None:
         for name in TABLE_ORDER:
             self.con.execute(_table_ddl(name))
+        self.con.execute("CREATE TABLE IF NOT EXISTS facts_version (version INTEGER NOT NULL)")
+        if self._rows("SELECT MAX(version) FROM facts_version")[0][0] != FACTS_VERSION:
+            for name in _REBUILT_TABLES:
+                self.con.execute(f"DROP TABLE IF EXISTS {name}")
+            self.con.execute("DELETE FROM facts_version")
+            self.con.execute("INSERT INTO facts_version VALUES ($version)", {"version": FACTS_VERSION})
         for ddl in DERIVED_DDL.values():
             self.con.execute(ddl)
+        for ddl in INDEX_DDL:
+            self.con.execute(ddl)
+        if not self._facts_in_step():
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                self._refresh_derived(cur)
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+
+    def _facts_in_step(self) -> bool:
+        """False for a store written before the fact tables existed (they are then rebuilt)."""
+        events, facts, totals = self._rows(
+            "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM event_facts), "
+            "(SELECT COUNT(*) FROM total_figures)"
+        )[0]
+        return events == facts and (events == 0 or totals == 1)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one thread (DuckDB connections are not shared across threads)."""
@@ -176,7 +401,14 @@ class EventStore:
                     frame["updated_at"] = frame["updated_at"].fillna(now)
                 self._insert_frame(cur, name, frame)
                 counts[name] = len(frame)
-            self._refresh_derived(cur)
+            touched = sorted({r["event_id"] for name in ("events", "event_actors", "event_sources")
+                              for r in clean.get(name) or []})
+            new_capital = any(r.get("is_capital") for r in clean.get("places") or [])
+            cur.register("touched_events", pd.DataFrame({"event_id": pd.Series(touched, dtype=object)}))
+            try:
+                self._refresh_derived(cur, None if new_capital else "SELECT event_id FROM touched_events")
+            finally:
+                cur.unregister("touched_events")
             cur.execute("COMMIT")
         except Exception:
             cur.execute("ROLLBACK")
@@ -204,32 +436,187 @@ class EventStore:
         finally:
             cur.unregister("incoming_rows")
 
-    def _refresh_derived(self, cur) -> None:
-        """Rebuild the tables derived from actors and events (members, aliases, countries)."""
-        actors = cur.execute("SELECT actor_id, name, members, aliases FROM actors").fetchall()
-        members = [(a, c) for a, _, m, _ in actors for c in split_list(m)]
-        aliases = [(a, al) for a, name, _, als in actors for al in dict.fromkeys([name, *split_list(als)])]
+    def _refresh_derived(self, cur, touched_sql: str | None = None) -> None:
+        """Bring derived, fact and total tables up to date after a write, inside its transaction.
+
+        ``touched_sql`` selects the event_id of every event written, changed or given new
+        actors or sources; only their fact rows are rebuilt. None rebuilds everything.
+        """
+        self._refresh_actor_lists(cur)
+        full = touched_sql is None
+        if full:
+            for name in ("actor_keys", "place_keys", "event_facts", "event_countries", *_FACT_TABLES):
+                cur.execute(f"DELETE FROM {name}")
+            touched_sql = "SELECT event_id FROM events"
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS refresh_ids (event_id VARCHAR)")
+        cur.execute("DELETE FROM refresh_ids")
+        cur.execute(f"INSERT INTO refresh_ids SELECT DISTINCT event_id FROM ({touched_sql}) AS touched")
+        if not full:
+            cur.execute("CREATE TEMP TABLE IF NOT EXISTS refresh_keys (k INTEGER)")
+            cur.execute("DELETE FROM refresh_keys")
+            cur.execute(
+                "INSERT INTO refresh_keys SELECT k FROM event_facts "
+                "WHERE event_id IN (SELECT event_id FROM refresh_ids)"
+            )
+            self._note_touched_keys(cur, "k IN (SELECT k FROM refresh_keys)", {})
+            for name in _FACT_TABLES:
+                cur.execute(f"DELETE FROM {name} WHERE k IN (SELECT k FROM refresh_keys)")
+            cur.execute("DELETE FROM event_facts WHERE k IN (SELECT k FROM refresh_keys)")
+            cur.execute("DELETE FROM event_countries WHERE event_id IN (SELECT event_id FROM refresh_ids)")
+        cur.execute(
+            """INSERT INTO actor_keys
+            SELECT (SELECT COALESCE(MAX(a), 0) FROM actor_keys) + ROW_NUMBER() OVER (ORDER BY actor_id),
+                   actor_id, country
+            FROM actors WHERE actor_id NOT IN (SELECT actor_id FROM actor_keys)"""
+        )
+        cur.execute(
+            """INSERT INTO place_keys
+            SELECT (SELECT COALESCE(MAX(p), 0) FROM place_keys) + ROW_NUMBER() OVER (ORDER BY place_id), place_id
+            FROM places WHERE place_id NOT IN (SELECT place_id FROM place_keys)"""
+        )
+        k0 = {"k0": cur.execute("SELECT COALESCE(MAX(k), 0) FROM event_facts").fetchone()[0]}
+        cur.execute(
+            """INSERT INTO event_facts
+            SELECT $k0 + ROW_NUMBER() OVER (ORDER BY e.date, e.event_id), e.event_id, e.date,
+                   COALESCE(e.date_end, CASE e.date_precision
+                       WHEN 'year' THEN CAST(e.date + INTERVAL 1 YEAR AS DATE) - 1
+                       WHEN 'month' THEN CAST(e.date + INTERVAL 1 MONTH AS DATE) - 1
+                       ELSE e.date END),
+                   COALESCE(e.date_end, e.date), e.date_precision, e.event_type, e.topic, e.origin, e.place_id,
+                   e.date_end, e.date_basis, e.type_note, e.mode, e.summary, e.fatalities
+            FROM events e WHERE e.event_id IN (SELECT event_id FROM refresh_ids)
+            ORDER BY 1""",
+            k0,
+        )
+        cur.execute(
+            """INSERT INTO event_actor_facts
+            SELECT f.k, ak.a, ea.role_in_event, f.date, f.last_date
+            FROM event_facts f JOIN event_actors ea ON ea.event_id = f.event_id
+            JOIN actor_keys ak ON ak.actor_id = ea.actor_id
+            WHERE f.k > $k0 ORDER BY f.k""",
+            k0,
+        )
+        cur.execute(
+            """INSERT INTO event_country_facts
+            SELECT m.country, f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_precision, f.event_type,
+                   f.topic, f.origin, f.place_id
+            FROM (
+                SELECT DISTINCT k, country FROM (
+                    SELECT x.k, ak.country FROM event_actor_facts x
+                    JOIN actor_keys ak ON ak.a = x.a WHERE x.k > $k0 AND ak.country IS NOT NULL
+                    UNION ALL
+                    SELECT x.k, m.country FROM event_actor_facts x
+                    JOIN actor_keys ak ON ak.a = x.a JOIN actor_members m ON m.actor_id = ak.actor_id WHERE x.k > $k0
+                    UNION ALL
+                    SELECT f.k, p.country FROM event_facts f
+                    JOIN places p ON p.place_id = f.place_id WHERE f.k > $k0 AND p.country IS NOT NULL
+                ) AS matched
+            ) AS m JOIN event_facts f ON f.k = m.k
+            ORDER BY m.country, f.date, f.k""",
+            k0,
+        )
+        cur.execute(
+            "INSERT INTO event_countries SELECT event_id, country FROM event_country_facts WHERE k > $k0",
+            k0,
+        )
+        cur.execute(
+            """INSERT INTO event_pair_facts
+            SELECT x.k, x.a, y.a, x.date, x.last_date
+            FROM event_actor_facts x JOIN event_actor_facts y ON y.k = x.k AND x.a < y.a
+            WHERE x.k > $k0 AND y.k > $k0 ORDER BY x.k""",
+            k0,
+        )
+        cur.execute(
+            """INSERT INTO event_leg_facts
+            SELECT x.k, pc.p, pe.p, x.role_in_event, f.event_type, f.date, f.last_date
+            FROM event_actor_facts x JOIN event_facts f ON f.k = x.k
+            JOIN actor_keys ak ON ak.a = x.a
+            JOIN places cap ON cap.country = ak.country AND cap.is_capital
+            JOIN place_keys pc ON pc.place_id = cap.place_id
+            JOIN place_keys pe ON pe.place_id = f.place_id
+            WHERE x.k > $k0 AND f.place_id IS NOT NULL AND cap.place_id <> f.place_id""",
+            k0,
+        )
+        cur.execute(
+            """INSERT INTO event_source_facts
+            SELECT f.k, es.source_id, f.date, f.last_date
+            FROM event_facts f JOIN event_sources es ON es.event_id = f.event_id
+            WHERE f.k > $k0 ORDER BY f.k""",
+            k0,
+        )
+        if full:
+            self._refresh_totals(cur)
+        else:
+            self._note_touched_keys(cur, "k > $k0", k0)
+            self._refresh_totals(cur, partial=True)
+
+    @staticmethod
+    def _note_touched_keys(cur, condition: str, params: dict) -> None:
+        """Remember the keys of the totals that the fact rows matching ``condition`` count in."""
+        for name, (columns, select) in _TOUCHED.items():
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns})")
+            if not params:
+                cur.execute(f"DELETE FROM {name}")
+            cur.execute(f"INSERT INTO {name} SELECT DISTINCT * FROM ({select.format(condition)}) AS keys", params)
+
+    @staticmethod
+    def _refresh_actor_lists(cur) -> None:
+        """Rebuild actor_members and actor_aliases from the actors' |-joined lists."""
+        actors = cur.execute("SELECT actor_id, name, members, aliases FROM actors").df()
+        members = [(a, c) for a, m in zip(actors["actor_id"], actors["members"], strict=True) for c in split_list(m)]
+        aliases = [(a, al) for a, name, als in zip(actors["actor_id"], actors["name"], actors["aliases"], strict=True)
+                   for al in dict.fromkeys([name, *split_list(als)])]
         cur.execute("DELETE FROM actor_members")
         cur.execute("DELETE FROM actor_aliases")
-        if members:
-            cur.executemany("INSERT INTO actor_members VALUES ($1, $2)", members)
-        if aliases:
-            cur.executemany("INSERT INTO actor_aliases VALUES ($1, $2)", aliases)
-        cur.execute("DELETE FROM event_countries")
+        for table, rows, columns in (("actor_members", members, ["actor_id", "country"]),
+                                     ("actor_aliases", aliases, ["actor_id", "alias"])):
+            if rows:
+                cur.register("list_rows", pd.DataFrame(rows, columns=columns, dtype=object))
+                try:
+                    cur.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM list_rows")
+                finally:
+                    cur.unregister("list_rows")
+
+    @staticmethod
+    def _refresh_totals(cur, partial: bool = False) -> None:
+        """Recompute the totals over all events (what the unfiltered views read).
+
+        ``partial`` recomputes only the rows whose keys the touched_* tables name.
+        """
+        for name, (total, keys, select) in _TOTALS.items():
+            if partial:
+                match = " AND ".join(f"x.{key} = {total}.{key}" for key in keys)
+                cur.execute(f"DELETE FROM {total} WHERE EXISTS (SELECT 1 FROM {name} x WHERE {match})")
+                join = " AND ".join(f"x.{key} = f.{key}" for key in keys)
+                source = f"(SELECT f.* FROM {select[1]} f JOIN (SELECT DISTINCT * FROM {name}) AS x ON {join})"
+            else:
+                cur.execute(f"DELETE FROM {total}")
+                source = select[1]
+            cur.execute(f"INSERT INTO {total} {select[0].format(source=source)}")
+        if partial:
+            cur.execute(
+                """DELETE FROM total_links WHERE EXISTS (
+                    SELECT 1 FROM touched_links x JOIN place_keys pf ON pf.p = x.from_p
+                    JOIN place_keys pt ON pt.p = x.to_p
+                    WHERE pf.place_id = total_links.from_id AND pt.place_id = total_links.to_id)"""
+            )
+            legs = ("SELECT l.k, l.from_p, l.to_p, l.role_in_event, l.event_type, l.date FROM event_leg_facts l "
+                    "JOIN (SELECT DISTINCT from_p, to_p FROM touched_links) AS x "
+                    "ON x.from_p = l.from_p AND x.to_p = l.to_p")
+        else:
+            cur.execute("DELETE FROM total_links")
+            legs = "SELECT k, from_p, to_p, role_in_event, event_type, date FROM event_leg_facts"
+        cur.execute(f"INSERT INTO total_links WITH {_links_ctes(legs, 'event_facts')} SELECT * FROM links",
+                    {"id_cap": LINK_EVENT_IDS})
+        cur.execute("DELETE FROM total_figures")
         cur.execute(
-            """
-            INSERT INTO event_countries
-            SELECT DISTINCT event_id, country FROM (
-                SELECT ea.event_id, a.country FROM event_actors ea
-                JOIN actors a ON a.actor_id = ea.actor_id WHERE a.country IS NOT NULL
-                UNION ALL
-                SELECT ea.event_id, m.country FROM event_actors ea
-                JOIN actor_members m ON m.actor_id = ea.actor_id
-                UNION ALL
-                SELECT e.event_id, p.country FROM events e
-                JOIN places p ON p.place_id = e.place_id WHERE p.country IS NOT NULL
-            ) AS matched
-            """
+            """INSERT INTO total_figures SELECT
+                (SELECT COUNT(*) FROM event_facts),
+                (SELECT COUNT(*) FROM total_actors),
+                (SELECT COUNT(DISTINCT country) FROM event_country_facts),
+                (SELECT COUNT(DISTINCT source_id) FROM event_source_facts),
+                (SELECT MIN(date) FROM event_facts),
+                (SELECT MAX(end_date) FROM event_facts)"""
         )
 
     def add_unknown_names(self, rows: list[dict]) -> None:
@@ -275,31 +662,61 @@ class EventStore:
         where = filter_clause(filters, params)
         return f"WITH sel AS (SELECT e.* FROM events e WHERE {where})", params.values
 
+    def _fast(self, filters: Filters) -> tuple[str, dict, _Params]:
+        """The ``sel`` CTE over the fact tables, its parameters, and the collector for more."""
+        params = _Params()
+        return facts_selection(filters, params), params.values, params
+
     def overview(self, filters: Filters) -> dict:
         """Headline figures: events, actors, countries, sources and the date span."""
-        cte, params = self._selected(filters)
+        keys = ("events", "actors", "countries", "sources", "first_date", "last_date")
+        if filters.is_empty:
+            rows = self._rows("SELECT events, actors, countries, sources, first_date, last_date FROM total_figures")
+            if rows:
+                return dict(zip(keys, rows[0], strict=True))
+        cte, params, p = self._fast(filters)
+        dates = {alias: _date_conds(filters, p, alias) for alias in ("x", "c", "s")}
         row = self._rows(
             f"""{cte}
             SELECT
                 (SELECT COUNT(*) FROM sel),
-                (SELECT COUNT(DISTINCT ea.actor_id) FROM event_actors ea JOIN sel ON sel.event_id = ea.event_id),
-                (SELECT COUNT(DISTINCT ec.country) FROM event_countries ec JOIN sel ON sel.event_id = ec.event_id),
-                (SELECT COUNT(DISTINCT es.source_id) FROM event_sources es JOIN sel ON sel.event_id = es.event_id),
+                (SELECT COUNT(DISTINCT x.a) FROM event_actor_facts x JOIN sel ON sel.k = x.k WHERE TRUE{dates['x']}),
+                (SELECT COUNT(DISTINCT c.country) FROM event_country_facts c JOIN sel ON sel.k = c.k
+                    WHERE TRUE{dates['c']}),
+                (SELECT COUNT(DISTINCT s.source_id) FROM event_source_facts s JOIN sel ON sel.k = s.k
+                    WHERE TRUE{dates['s']}),
                 (SELECT MIN(date) FROM sel),
-                (SELECT MAX(COALESCE(date_end, date)) FROM sel)
+                (SELECT MAX(end_date) FROM sel)
             """,
             params,
         )[0]
-        keys = ("events", "actors", "countries", "sources", "first_date", "last_date")
-        return dict(zip(keys, row))
+        return dict(zip(keys, row, strict=True))
 
     def event_count(self, filters: Filters) -> int:
-        cte, params = self._selected(filters)
+        if filters.is_empty:
+            return self._rows("SELECT COUNT(*) FROM events")[0][0]
+        cte, params, _ = self._fast(filters)
         return self._rows(f"{cte} SELECT COUNT(*) FROM sel", params)[0][0]
+
+    _PAGE_COLUMNS = """sel.event_id, sel.date, sel.date_precision, sel.date_end, sel.date_basis,
+                   sel.event_type, sel.type_note, sel.mode, sel.summary, sel.topic, sel.origin,
+                   sel.fatalities, sel.place_id, p.name AS place, p.country AS place_country,
+                   p.lat, p.lon, p.coord_precision"""
 
     def events_page(self, filters: Filters, limit: int | None = None, offset: int = 0,
                     search: str | None = None) -> pd.DataFrame:
         """Events newest first, with place name; optional case-insensitive text search."""
+        if limit is not None and not search:
+            cte, params, _ = self._fast(filters)
+            params["limit"], params["offset"] = int(limit), int(offset)
+            return self._df(
+                f"""{cte}
+                , top AS (SELECT k FROM sel ORDER BY date DESC, event_id LIMIT $limit OFFSET $offset)
+                SELECT {self._PAGE_COLUMNS.replace('sel.', 'f.')}
+                FROM top JOIN event_facts f ON f.k = top.k LEFT JOIN places p ON p.place_id = f.place_id
+                ORDER BY f.date DESC, f.event_id""",
+                params,
+            )
         cte, params = self._selected(filters)
         conds = ["TRUE"]
         if search:
@@ -315,10 +732,7 @@ class EventStore:
             page = "LIMIT $limit OFFSET $offset"
         return self._df(
             f"""{cte}
-            SELECT sel.event_id, sel.date, sel.date_precision, sel.date_end, sel.date_basis,
-                   sel.event_type, sel.type_note, sel.mode, sel.summary, sel.topic, sel.origin,
-                   sel.fatalities, sel.place_id, p.name AS place, p.country AS place_country,
-                   p.lat, p.lon, p.coord_precision
+            SELECT {self._PAGE_COLUMNS}
             FROM sel LEFT JOIN places p ON p.place_id = sel.place_id
             WHERE {' AND '.join(conds)}
             ORDER BY sel.date DESC, sel.event_id
@@ -359,15 +773,25 @@ class EventStore:
         if not event_ids:
             return pd.DataFrame(columns=["event_id", "source_id", "outlet", "outlet_type", "title",
                                          "published", "published_basis", "url", "document", "evidence"])
+        # Two lookups by key (each table read through its index) instead of one join that
+        # would scan the whole sources table.
         p = _Params()
-        return self._df(
-            f"""SELECT es.event_id, s.source_id, s.outlet, s.outlet_type, s.title, s.published,
-                   s.published_basis, s.url, es.document, es.evidence
-            FROM event_sources es JOIN sources s ON s.source_id = es.source_id
-            WHERE es.event_id IN {p.in_list('ev', event_ids)}
-            ORDER BY es.event_id, s.published, s.outlet""",
+        links = self._df(
+            f"""SELECT event_id, source_id, document, evidence FROM event_sources
+            WHERE event_id IN {p.in_list('ev', event_ids)}""",
             p.values,
         )
+        q = _Params()
+        sources = self._df(
+            f"""SELECT source_id, outlet, outlet_type, title, published, published_basis, url FROM sources
+            WHERE source_id IN {q.in_list('src', sorted(set(links['source_id'])) or [None])}""",
+            q.values,
+        )
+        columns = ["event_id", "source_id", "outlet", "outlet_type", "title", "published", "published_basis",
+                   "url", "document", "evidence"]
+        joined = links.merge(sources, on="source_id", how="inner")[columns]
+        return joined.sort_values(["event_id", "published", "outlet"], na_position="last", kind="stable").reset_index(
+            drop=True)
 
     def counts_over_time(self, filters: Filters, unit: str = "month") -> pd.DataFrame:
         """Events per period and type, never finer than each event's own date precision.
@@ -377,9 +801,13 @@ class EventStore:
         """
         if unit not in TIME_UNITS:
             raise ValueError(f"unit must be one of {', '.join(TIME_UNITS)}")
-        cte, params = self._selected(filters)
-        rank = _PRECISION_RANK[unit]
-        params["unit_rank"] = rank
+        if filters.is_empty:
+            cte, params = "WITH sel AS (SELECT date, date_precision, event_type, events AS n FROM total_days)", {}
+        else:
+            cte, params, _ = self._fast(filters)
+            cte += ", counted AS (SELECT date, date_precision, event_type, 1 AS n FROM sel)"
+        source = "sel" if filters.is_empty else "counted"
+        params["unit_rank"] = _PRECISION_RANK[unit]
         return self._df(
             f"""{cte}
             , bucketed AS (
@@ -389,8 +817,8 @@ class EventStore:
                         WHEN date_precision = 'month' AND $unit_rank < 2 THEN 'month'
                         ELSE '{unit}'
                     END AS period_unit,
-                    date
-                FROM sel
+                    date, n
+                FROM {source}
             )
             SELECT period_unit, event_type,
                 CAST(CASE period_unit
@@ -398,7 +826,7 @@ class EventStore:
                     WHEN 'month' THEN date_trunc('month', date)
                     WHEN 'week' THEN date_trunc('week', date)
                     ELSE date_trunc('day', date) END AS DATE) AS period,
-                COUNT(*) AS events
+                CAST(SUM(n) AS BIGINT) AS events
             FROM bucketed
             GROUP BY period_unit, event_type, period
             ORDER BY period, event_type
@@ -408,14 +836,18 @@ class EventStore:
 
     def place_counts(self, filters: Filters) -> pd.DataFrame:
         """Places with the number of selected events that happened there."""
-        cte, params = self._selected(filters)
+        if filters.is_empty:
+            cte, params = "WITH counted AS (SELECT place_id, events, latest FROM total_places)", {}
+        else:
+            cte, params, _ = self._fast(filters)
+            cte += (", counted AS (SELECT place_id, COUNT(*) AS events, MAX(date) AS latest FROM sel "
+                    "WHERE place_id IS NOT NULL GROUP BY place_id)")
         return self._df(
             f"""{cte}
             SELECT p.place_id, p.name, p.kind, p.country, p.lat, p.lon, p.coord_precision,
-                   COUNT(*) AS events, MAX(sel.date) AS latest
-            FROM sel JOIN places p ON p.place_id = sel.place_id
-            GROUP BY p.place_id, p.name, p.kind, p.country, p.lat, p.lon, p.coord_precision
-            ORDER BY events DESC, p.name
+                   counted.events, counted.latest
+            FROM counted JOIN places p ON p.place_id = counted.place_id
+            ORDER BY counted.events DESC, p.name, p.place_id
             """,
             params,
         )
@@ -423,65 +855,195 @@ class EventStore:
     def capital_links(self, filters: Filters) -> pd.DataFrame:
         """Arcs from each taking-part actor's home capital to the event's place.
 
-        One row per (capital, place, direction) with the number of distinct events, their
-        ids and the latest date; an actor at home (capital = place) draws no arc.
+        One row per (capital, place) with the number of distinct events, the ids of the
+        most recent ones (at most ``LINK_EVENT_IDS``) and the latest date; an actor at home
+        (capital = place) draws no arc.
         """
-        cte, params = self._selected(filters)
+        if filters.is_empty:
+            cte, params = "WITH links AS (SELECT * FROM total_links)", {}
+        else:
+            cte, params, p = self._fast(filters)
+            legs = ("SELECT l.k, l.from_p, l.to_p, l.role_in_event, l.event_type, l.date "
+                    f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
+            params["id_cap"] = LINK_EVENT_IDS
+            cte = f"{cte}, {_links_ctes(legs, 'sel')}"
         return self._df(
             f"""{cte}
-            , legs AS (
-                SELECT DISTINCT sel.event_id, sel.date, sel.event_type, ea.role_in_event,
-                       cap.place_id AS from_id, sel.place_id AS to_id
-                FROM sel
-                JOIN event_actors ea ON ea.event_id = sel.event_id
-                JOIN actors a ON a.actor_id = ea.actor_id
-                JOIN places cap ON cap.country = a.country AND cap.is_capital
-                WHERE sel.place_id IS NOT NULL AND cap.place_id <> sel.place_id
-            )
             SELECT l.from_id, f.name AS from_name, f.country AS from_country, f.lat AS from_lat, f.lon AS from_lon,
                    l.to_id, t.name AS to_name, t.country AS to_country, t.lat AS to_lat, t.lon AS to_lon,
-                   COUNT(DISTINCT l.event_id) AS events, MAX(l.date) AS latest,
-                   STRING_AGG(DISTINCT l.event_id, ',') AS event_ids,
-                   STRING_AGG(DISTINCT l.event_type, ',') AS event_types,
-                   STRING_AGG(DISTINCT l.role_in_event, ',') AS roles
-            FROM legs l
+                   l.events, l.latest, l.event_ids, l.event_types, l.roles
+            FROM links l
             JOIN places f ON f.place_id = l.from_id
             JOIN places t ON t.place_id = l.to_id
-            GROUP BY l.from_id, f.name, f.country, f.lat, f.lon, l.to_id, t.name, t.country, t.lat, t.lon
-            ORDER BY events DESC, from_name, to_name
+            ORDER BY l.events DESC, from_name, to_name, l.from_id, l.to_id
             """,
             params,
         )
 
+    def _actor_counts_cte(self, filters: Filters) -> tuple[str, dict, _Params]:
+        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered."""
+        if filters.is_empty:
+            return "WITH n AS (SELECT a, events FROM total_actors)", {}, _Params()
+        cte, params, p = self._fast(filters)
+        cte += (f", n AS (SELECT x.a, COUNT(*) AS events FROM event_actor_facts x JOIN sel ON sel.k = x.k "
+                f"WHERE TRUE{_date_conds(filters, p, 'x')} GROUP BY x.a)")
+        return cte, params, p
+
     def actor_event_counts(self, filters: Filters) -> pd.DataFrame:
-        cte, params = self._selected(filters)
+        cte, params, _ = self._actor_counts_cte(filters)
         return self._df(
             f"""{cte}
-            SELECT a.actor_id, a.name, a.kind, a.country, a.sector, COUNT(DISTINCT sel.event_id) AS events
-            FROM sel JOIN event_actors ea ON ea.event_id = sel.event_id
-            JOIN actors a ON a.actor_id = ea.actor_id
-            GROUP BY a.actor_id, a.name, a.kind, a.country, a.sector
-            ORDER BY events DESC, a.name
+            SELECT a.actor_id, a.name, a.kind, a.country, a.sector, n.events
+            FROM n JOIN actor_keys ak ON ak.a = n.a
+            JOIN actors a ON a.actor_id = ak.actor_id
+            ORDER BY n.events DESC, a.name, a.actor_id
             """,
             params,
         )
 
     def cooccurrence_pairs(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
         """Pairs of actors taking part in the same selected events, with count and Jaccard."""
+        cte, params, p = self._actor_counts_cte(filters)
+        if filters.is_empty:
+            cte += ", pairs AS (SELECT a, b, together FROM total_pairs)"
+        else:
+            cte += (f", pairs AS (SELECT y.a, y.b, COUNT(*) AS together FROM event_pair_facts y "
+                    f"JOIN sel ON sel.k = y.k WHERE TRUE{_date_conds(filters, p, 'y')} GROUP BY y.a, y.b)")
+        page, floor = "", ""
+        if limit is not None:
+            params["limit"] = int(limit)
+            page = "LIMIT $limit"
+            # Only pairs at least as frequent as the limit-th most frequent can be in the top.
+            floor = ("WHERE pairs.together >= (SELECT COALESCE(MIN(together), 0) FROM "
+                     "(SELECT together FROM pairs ORDER BY together DESC LIMIT $limit) AS top)")
+        return self._df(
+            f"""{cte}
+            , scored AS (
+                SELECT pairs.a, pairs.b, pairs.together, na.events AS events_a, nb.events AS events_b,
+                       CAST(pairs.together AS DOUBLE) / (na.events + nb.events - pairs.together) AS jaccard
+                FROM pairs
+                JOIN n na ON na.a = pairs.a
+                JOIN n nb ON nb.a = pairs.b
+                {floor}
+            )
+            , named AS (
+                SELECT ka.actor_id AS id_1, kb.actor_id AS id_2, s.together, s.events_a AS events_1,
+                       s.events_b AS events_2, s.jaccard
+                FROM scored s JOIN actor_keys ka ON ka.a = s.a JOIN actor_keys kb ON kb.a = s.b
+            )
+            , ordered AS (
+                SELECT CASE WHEN id_1 < id_2 THEN id_1 ELSE id_2 END AS actor_a,
+                       CASE WHEN id_1 < id_2 THEN id_2 ELSE id_1 END AS actor_b,
+                       together,
+                       CASE WHEN id_1 < id_2 THEN events_1 ELSE events_2 END AS events_a,
+                       CASE WHEN id_1 < id_2 THEN events_2 ELSE events_1 END AS events_b,
+                       jaccard
+                FROM named
+            )
+            SELECT o.actor_a, aa.name AS name_a, o.actor_b, ab.name AS name_b,
+                   o.together, o.events_a, o.events_b, o.jaccard
+            FROM ordered o
+            JOIN actors aa ON aa.actor_id = o.actor_a
+            JOIN actors ab ON ab.actor_id = o.actor_b
+            ORDER BY o.together DESC, o.jaccard DESC, name_a, name_b, o.actor_a, o.actor_b
+            {page}
+            """,
+            params,
+        )
+
+    # --- dashboard reads (pages) ----------------------------------------------------------
+    def data_version(self) -> tuple:
+        """A value that changes whenever the stored data does (keys the dashboard's caches)."""
+        return tuple(self._rows(
+            "SELECT (SELECT COUNT(*) FROM events), (SELECT MAX(updated_at) FROM events), "
+            "(SELECT COUNT(*) FROM actors), (SELECT COUNT(*) FROM places), (SELECT COUNT(*) FROM sources), "
+            "(SELECT COUNT(*) FROM event_actors), (SELECT COUNT(*) FROM event_sources)"
+        )[0])
+
+    def event_countries_for(self, event_ids: list[str]) -> pd.DataFrame:
+        """The countries each of the given events matches (actor, membership or place)."""
+        if not event_ids:
+            return pd.DataFrame(columns=["event_id", "country"])
+        p = _Params()
+        return self._df(
+            f"""SELECT ec.event_id, ec.country FROM event_countries ec
+            WHERE ec.event_id IN {p.in_list('ev', event_ids)}
+            ORDER BY ec.event_id, ec.country""",
+            p.values,
+        )
+
+    def event_search_count(self, filters: Filters, search: str | None = None) -> int:
+        """How many selected events a text search matches (summary, actor names, evidence)."""
         cte, params = self._selected(filters)
+        cond = "TRUE"
+        if search:
+            params["search"] = f"%{search.lower()}%"
+            cond = (
+                "(LOWER(sel.summary) LIKE $search OR sel.event_id IN (SELECT ea.event_id FROM event_actors ea "
+                "JOIN actors a ON a.actor_id = ea.actor_id WHERE LOWER(a.name) LIKE $search) "
+                "OR sel.event_id IN (SELECT es.event_id FROM event_sources es WHERE LOWER(es.evidence) LIKE $search))"
+            )
+        return self._rows(f"{cte} SELECT COUNT(*) FROM sel WHERE {cond}", params)[0][0]
+
+    def shared_event_ids(self, filters: Filters, actor_ids: list[str], limit: int | None = None) -> list[str]:
+        """Selected events in which every one of the given actors takes part, newest first."""
+        if not actor_ids:
+            return []
+        cte, params = self._selected(filters)
+        p = _Params()
+        actors = p.in_list("shared_actor", actor_ids)
+        params.update(p.values)
+        params["n_actors"] = len(set(actor_ids))
         page = ""
         if limit is not None:
             params["limit"] = int(limit)
             page = "LIMIT $limit"
+        rows = self._rows(
+            f"""{cte}
+            SELECT sel.event_id FROM sel
+            WHERE sel.event_id IN (
+                SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN {actors}
+                GROUP BY ea.event_id HAVING COUNT(DISTINCT ea.actor_id) = $n_actors
+            )
+            ORDER BY sel.date DESC, sel.event_id
+            {page}""",
+            params,
+        )
+        return [r[0] for r in rows]
+
+    def actor_names(self, actor_ids: list[str] | None = None) -> dict[str, str]:
+        """Actor id → name, for all actors or the given ones."""
+        if actor_ids is None:
+            return dict(self._rows("SELECT actor_id, name FROM actors"))
+        if not actor_ids:
+            return {}
+        p = _Params()
+        return dict(self._rows(
+            f"SELECT actor_id, name FROM actors WHERE actor_id IN {p.in_list('actor', actor_ids)}", p.values
+        ))
+
+    def _pairs_where(self, filters: Filters, actor_ids: list[str], partners_any: bool) -> pd.DataFrame:
+        """Co-occurring pairs with at least one actor in ``actor_ids`` (both, unless ``partners_any``)."""
+        cte, params = self._selected(filters)
+        p = _Params()
+        chosen = p.in_list("pair_actor", actor_ids)
+        params.update(p.values)
+        other = "ea" if partners_any else "chosen"
         return self._df(
             f"""{cte}
             , ea AS (SELECT DISTINCT x.event_id, x.actor_id FROM event_actors x JOIN sel ON sel.event_id = x.event_id)
-            , n AS (SELECT actor_id, COUNT(*) AS events FROM ea GROUP BY actor_id)
-            , pairs AS (
-                SELECT a.actor_id AS actor_a, b.actor_id AS actor_b, COUNT(*) AS together
-                FROM ea a JOIN ea b ON a.event_id = b.event_id AND a.actor_id < b.actor_id
-                GROUP BY a.actor_id, b.actor_id
+            , chosen AS (SELECT event_id, actor_id FROM ea WHERE actor_id IN {chosen})
+            , raw AS (
+                SELECT CASE WHEN a.actor_id < b.actor_id THEN a.actor_id ELSE b.actor_id END AS actor_a,
+                       CASE WHEN a.actor_id < b.actor_id THEN b.actor_id ELSE a.actor_id END AS actor_b,
+                       a.event_id
+                FROM chosen a JOIN {other} b ON a.event_id = b.event_id AND a.actor_id <> b.actor_id
             )
+            , pairs AS (SELECT actor_a, actor_b, COUNT(DISTINCT event_id) AS together FROM raw
+                        GROUP BY actor_a, actor_b)
+            , n AS (SELECT actor_id, COUNT(*) AS events FROM ea
+                    WHERE actor_id IN (SELECT actor_a FROM pairs) OR actor_id IN (SELECT actor_b FROM pairs)
+                    GROUP BY actor_id)
             SELECT pairs.actor_a, aa.name AS name_a, pairs.actor_b, ab.name AS name_b,
                    pairs.together, na.events AS events_a, nb.events AS events_b,
                    CAST(pairs.together AS DOUBLE) / (na.events + nb.events - pairs.together) AS jaccard
@@ -490,11 +1052,19 @@ class EventStore:
             JOIN n nb ON nb.actor_id = pairs.actor_b
             JOIN actors aa ON aa.actor_id = pairs.actor_a
             JOIN actors ab ON ab.actor_id = pairs.actor_b
-            ORDER BY pairs.together DESC, jaccard DESC, name_a, name_b
-            {page}
-            """,
+            ORDER BY pairs.together DESC, jaccard DESC, name_a, name_b""",
             params,
         )
+
+    def cooccurrence_pairs_among(self, filters: Filters, actor_ids: list[str]) -> pd.DataFrame:
+        """Like cooccurrence_pairs, for pairs of which both actors are in ``actor_ids`` (a chart's top actors)."""
+        if not actor_ids:
+            return self.cooccurrence_pairs(filters, limit=0)
+        return self._pairs_where(filters, list(actor_ids), partners_any=False)
+
+    def actor_partner_pairs(self, filters: Filters, actor_id: str) -> pd.DataFrame:
+        """Like cooccurrence_pairs, for the pairs one actor is part of (its partners)."""
+        return self._pairs_where(filters, [actor_id], partners_any=True)
 
 
 def default_db_path() -> str:

@@ -1,0 +1,58 @@
+"""Overview: headline figures for the current filters, the latest events and small versions of the views.
+
+Run with ``streamlit run app.py``. The other pages live in ``pages/`` (classic multipage app:
+each page sets itself up through ``ui.start_page``, so a deep link works on a fresh server).
+"""
+
+import streamlit as st
+
+import ui
+from analysis import figures
+from analysis.queries import date_label
+
+view = ui.start_page("Overview", ":material/dashboard:")
+figures_now = view.query("overview")
+if not figures_now["events"]:
+    ui.empty("No events match these filters. Widen the dates or clear some filters in the sidebar.")
+    st.stop()
+
+first, last = figures_now["first_date"], figures_now["last_date"]
+span = date_label(first, "month") if first and last and first.strftime("%Y%m") == last.strftime("%Y%m") \
+    else f"{first:%b %Y} – {last:%b %Y}"
+cells = st.columns([1, 1, 1, 1, 3])
+for cell, (label, value) in zip(cells, (
+    ("Events", f"{figures_now['events']:,}"), ("Actors", f"{figures_now['actors']:,}"),
+    ("Countries", f"{figures_now['countries']:,}"), ("Sources", f"{figures_now['sources']:,}"),
+    ("Date span", span),
+), strict=True):
+    cell.metric(label, value)
+
+timeline_col, latest_col = st.columns([3, 2])
+with timeline_col:
+    st.subheader("Timeline", anchor=False)
+    fig, _, _ = view.chart("timeline", "country", 500, 6, 560, compact_height=320)
+    st.plotly_chart(fig, key="overview_timeline", config={"displayModeBar": False})
+    view.link("pages/1_Timeline.py", "Open the timeline")
+with latest_col:
+    st.subheader("Latest events", anchor=False)
+    with st.container(height=330, border=False):
+        ui.event_list(view.query("events_with_details", limit=8), figures.TYPE_COLORS)
+    view.link("pages/4_Events.py", "All events, with search and downloads")
+
+map_col, actors_col = st.columns(2)
+with map_col:
+    st.subheader("Map", anchor=False)
+    deck = view.chart("links_map", "type", "offline", 100, 300, (440, 340))[0]
+    if deck is None:
+        ui.empty("No event in this selection has a place.")
+    else:
+        st.pydeck_chart(deck, height=340, key="overview_map")
+    view.link("pages/2_Map.py", "Open the map")
+with actors_col:
+    st.subheader("Actors", anchor=False)
+    fig = view.chart("small_network", 15, (440, 340))
+    if fig is None:
+        ui.empty("No two actors take part in the same event in this selection.")
+    else:
+        st.plotly_chart(fig, key="overview_network", config={"displayModeBar": False})
+    view.link("pages/3_Actors.py", "Open the actors")

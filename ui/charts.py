@@ -1,0 +1,90 @@
+"""The pages' charts, built from cached query results and cached themselves.
+
+Building a figure from thousands of rows takes seconds on a large store (hover texts, label
+placement), so each chart is cached on the same key as the data it shows: store path, data
+version, filters and the page's own choices.
+
+Plotly figures are returned as plain dicts. Streamlit derives a selectable chart's identity
+from its spec, and a Figure rebuilt from the cache serialises slightly differently from the
+one first built, so a click on a chart drawn from a fresh result was lost on the rerun.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import figures, queries
+from analysis.filters import Filters
+from ui import store as store_mod
+
+ALL_LANES = 10_000  # the query keeps every lane; the figure folds the quiet ones into one
+
+
+def _store():
+    return store_mod.get_store()
+
+
+@st.cache_data(max_entries=64, show_spinner="Drawing the timeline …")
+def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int, max_lanes: int,
+             width: int, compact_height: int | None = None):
+    """The timeline of the latest ``limit`` events, with the events and lanes it draws.
+
+    The figure keeps ``max_lanes`` lanes (the busiest, then one for all the others).
+    ``compact_height`` gives the Overview's small version: no milestones, legend or axis title.
+    """
+    events, lanes = queries.timeline_data(_store(), filters, by=lane, limit=limit, max_lanes=ALL_LANES)
+    fig = figures.timeline_figure(events, lanes, lane_title="Country" if lane == "country" else "Actor",
+                                  milestones=() if compact_height else figures.default_milestones(),
+                                  max_lanes=max_lanes, width_hint=width)
+    if compact_height:
+        fig.update_layout(height=compact_height, showlegend=False, title=None,
+                          margin={"l": 110, "r": 10, "t": 10, "b": 30})
+        fig.update_yaxes(title_text=None)
+    return fig.to_dict(), events, lanes
+
+
+@st.cache_data(max_entries=64, show_spinner="Counting events per month …")
+def monthly(path: str, version: tuple, filters: Filters):
+    """Events per month (coarser-dated events in their own rows) and the counts behind it."""
+    counts = queries.counts_over_time(_store(), filters, "month")
+    return figures.monthly_counts_figure(counts).to_dict(), counts
+
+
+@st.cache_data(max_entries=64, show_spinner="Drawing the map …")
+def links_map(path: str, version: tuple, filters: Filters, color_by: str, basemap: str, max_arcs: int,
+              max_places: int, size: tuple[int, int]):
+    """The map deck with the busiest arcs and places; also the arcs drawn and the counts of all."""
+    links, link_count = queries.top_capital_links(_store(), filters, max_arcs)
+    places = queries.place_counts(_store(), filters)
+    if links.empty and places.empty:
+        return None, links, 0, 0
+    deck = figures.links_deck(links, places.head(max_places), color_by=color_by, basemap=basemap,
+                              height=size[1], view_size=size)
+    return deck, links, link_count, len(places)
+
+
+@st.cache_data(max_entries=64, show_spinner="Finding who appears with whom …")
+def actor_charts(path: str, version: tuple, filters: Filters, measure: str, heatmap_top: int, network_top: int):
+    """Heatmap and network of the busiest actors, with the actors, pairs and number of actors."""
+    actors, pairs, count = queries.top_actors(_store(), filters, network_top)
+    if pairs.empty:
+        return None, None, actors, pairs, count
+    matrix = queries.cooccurrence_matrix(pairs, actors, measure=measure, top=heatmap_top)
+    heatmap = figures.cooccurrence_heatmap(matrix, measure)
+    network = figures.network_figure(pairs, actors, measure=measure, top=network_top)
+    for fig in (heatmap, network):
+        # On Streamlit 1.67 a figure whose drag mode is "select" ignores single clicks; here a
+        # click on a cell or node is the way to choose, so dragging zooms instead.
+        fig.update_layout(dragmode="zoom")
+    return heatmap.to_dict(), network.to_dict(), actors, pairs, count
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def small_network(path: str, version: tuple, filters: Filters, top: int, size: tuple[int, int]):
+    """The Overview's small network of the busiest actors (None when no two appear together)."""
+    actors, pairs, _ = queries.top_actors(_store(), filters, top)
+    if pairs.empty:
+        return None
+    fig = figures.network_figure(pairs, actors, measure="together", top=top, labels=6, size=size)
+    fig.update_layout(showlegend=False, title=None)
+    return fig.to_dict()
