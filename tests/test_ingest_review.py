@@ -98,13 +98,18 @@ def test_problems_are_reported_not_stored(batch, column, value, problem):
     assert len(problems) == 1 and problem in problems[0] and problems[0].startswith("row 2")
 
 
-def test_the_gold_file_of_our_articles_is_complete():
-    spec = json.loads((ARTICLES / "gold.json").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("folder, gold", [("dev", "gold.json"), ("heldout", "gold_heldout.json"),
+                                          ("heldout2", "gold_heldout2.json"), ("heldout3", "gold_heldout3.json")])
+def test_the_gold_files_of_our_articles_are_complete(folder, gold):
+    spec = json.loads((ARTICLES / folder / gold).read_text(encoding="utf-8"))
     actors = {a["id"] for a in spec["actors"]}
-    assert set(spec["articles"]) == {p.name for p in ARTICLES.iterdir() if p.suffix in (".txt", ".html")}
+    assert set(spec["articles"]) == {p.name for p in (ARTICLES / folder).iterdir() if p.suffix in (".txt", ".html")}
     assert any(name.endswith(".html") for name in spec["articles"])
     for event in spec["events"]:
         assert event["type"] in EVENT_TYPES and event["precision"] in DATE_PRECISIONS
         assert set(event["actors"]) <= actors
         assert set(event["sources"]) <= set(spec["articles"])
-        dt.date.fromisoformat(event["date"])
+        assert event["sources"], "every gold event names the article it comes from"
+        date = dt.date.fromisoformat(event["date"])
+        if event["precision"] != "day":
+            assert date.day == 1 and (event["precision"] == "month" or date.month == 1)

@@ -35,6 +35,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
                       rf"{_M}\s+(?:of\s+)?{_Y}\b", re.I)),
     ("md", re.compile(rf"\b{_M}\s+{_D}\b(?!,?\s*\d)")),
     ("dm", re.compile(rf"\b{_D}\s+{_M}\b")),
+    ("m_rel", re.compile(rf"\b{_M}\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|the\s+following)\s+year\b", re.I)),
     ("m", re.compile(
         rf"\b(?P<lead>(?i:last|this|next|earlier in|later in|in|since|by|until|till|from|early|mid|late|of|during"
         rf"|through|before|after|on|the end of|the beginning of|the start of))[- ]+{_M}\b(?!\s+\d)")),
@@ -55,6 +56,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"|the end of|the beginning of)\s+)?{_Y}(?!\d|,\d|%|-strong|\s*percent)",
         re.I)),
 ]
+_PATTERNS_BY_KIND = dict(_PATTERNS)
 _COORDINATED_YEAR = re.compile(rf"^\s*(?:and|or|to|-|–)\s*{_Y}\b")
 _FUTURE = re.compile(
     r"\b(?:will|shall|is\s+(?:set|due|expected|scheduled|planned|to)\s+to|are\s+(?:set|due|expected|scheduled|planned)\s+to|"
@@ -140,7 +142,8 @@ _HAS_WEEKDAY = re.compile(_WD)
 _HAS_RELATIVE = re.compile(r"\b(?:to|yester|tomor|tonight|this|day|week|month|year|ago)", re.I)
 # What each kind of pattern needs in the sentence before it is worth running.
 _NEEDS = {"ymd": "digit", "mdy": "digit", "dmy": "digit", "my": "digit", "year": "digit", "md": "month",
-          "dm": "month", "m": "month", "weekday": "weekday", "ago": "relative", "rel_year": "relative",
+          "dm": "month", "m_rel": "month", "m": "month", "weekday": "weekday", "ago": "relative",
+          "rel_year": "relative",
           "rel_month": "relative", "rel_week": "relative", "rel_day": "relative"}
 
 
@@ -191,6 +194,13 @@ def _resolve(kind: str, match: re.Match, text: str, ref: dt.date | None, future:
         month = _month_number(g["month"])
         first = _latest_month(month, ref, future)
         return one(_safe_date(first.year, month, int(g["day"])), "day", f"'{words}' read against {ref}")
+    if kind == "m_rel":
+        if ref is None:
+            return []
+        rel = g["rel"].lower()
+        shift = -1 if rel == "last" or "previous" in rel else 1 if rel == "next" or "following" in rel else 0
+        year = ref.year + shift
+        return one(dt.date(year, _month_number(g["month"]), 1), "month", f"'{words}' read against {ref}")
     if kind == "m":
         lead = g["lead"].lower()
         if ref is None or (g["month"].lower() == "may" and lead in ("on", "of")):
@@ -260,6 +270,19 @@ def _resolve(kind: str, match: re.Match, text: str, ref: dt.date | None, future:
                 return []
         return out
     return []
+
+
+def month_day_before(words: str, ref: dt.date) -> dt.date | None:
+    """A dateline's "Aug 30" as the latest such day on or just after the page's date (a day of time zones)."""
+    match = _PATTERNS_BY_KIND["md"].search(words)
+    if not match:
+        return None
+    month, day = _month_number(match.group("month")), int(match.group("day"))
+    for year in (ref.year + 1, ref.year, ref.year - 1):
+        date = _safe_date(year, month, day)
+        if date and date <= ref + dt.timedelta(days=1):
+            return date
+    return None
 
 
 _DATE_LINE_NOISE = re.compile(

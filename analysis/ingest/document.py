@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.ingest.dates import parse_date_line
+from analysis.ingest.dates import month_day_before, parse_date_line
 
 MAX_BYTES = 2 * 1024 * 1024
 HTML_SUFFIXES = (".html", ".htm")
@@ -36,6 +36,7 @@ class Story:
     published: dt.date | None = None
     dateline_place: str = ""
     outlet: str = ""
+    dateline_date: str = ""  # the dateline's date words; "April 12" needs the year of the page
 
 
 @dataclass
@@ -176,11 +177,47 @@ _BYLINE = re.compile(
     r"(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:[-–—|,;]|and|in)+\s*[\w .'’-]{0,40})?$",
     re.IGNORECASE,
 )
-_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z .'-]{1,40}?)\s*\((?P<agency>AFP|Reuters|AP|TASS|RIA Novosti|Sputnik|Xinhua|Anadolu|APA"
-    r"|ANI|UPI|IANS)\)\s*"
-    r"(?P<date>[A-Z][a-z]{2,9}\.?\s+\d{1,2},?\s+\d{4})?\s*[-–—:]+\s*"
+_DATELINE_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# Datelines in the usual wire styles: "Dakar (AFP) Aug 14, 2025 -" (AFP), "NIAMEY, April 12 (Reuters) -"
+# (Reuters), "NIAMEY, Niger (AP) —" (AP), "NIAMEY, April 12, 2024 —" (no agency).
+_DATELINE_PATTERN = re.compile(
+    rf"^(?P<place>[A-Z][A-Za-z .'-]{{1,40}}?)"
+    rf"(?:,\s+(?P<region>[A-Z][A-Za-z .'-]{{1,30}}?))?"
+    rf"(?:,\s+(?P<date1>{_DATELINE_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?))?"
+    rf"\s*(?:\((?P<agency>[A-Z][\w .&'-]{{0,30}}?)\))?"
+    rf"\s*(?P<date>{_DATELINE_MONTH}\s+\d{{1,2}},?\s+\d{{4}})?"
+    rf"\s*(?P<dash>[-–—:]+)(?:\s+|$)"
 )
+
+
+class _Dateline:
+    """A dateline found at the start of a line: place, agency, date words and where the text starts."""
+
+    def __init__(self, match: re.Match):
+        self.match = match
+        self.place = match.group("place").strip()
+        self.agency = (match.group("agency") or "").strip()
+        self.date_text = match.group("date") or match.group("date1") or ""
+
+    def end(self) -> int:
+        return self.match.end()
+
+
+def _dateline(line: str) -> _Dateline | None:
+    """The line's dateline, if it starts with one; a place alone counts only in capitals ("NIAMEY —")."""
+    match = _DATELINE_PATTERN.match(line)
+    if not match:
+        return None
+    dated = bool(match.group("date") or match.group("date1"))
+    if not (match.group("agency") or dated or (match.group("place").isupper() and len(match.group("place")) >= 3)):
+        return None
+    if ":" in match.group("dash") and not match.group("agency"):
+        return None  # "Burkina Faso: Lavrov promises …" is a headline, not a dateline
+    if not (match.group("agency") or dated) and len(line) - match.end() < 20:
+        return None
+    return _Dateline(match)
+
+
 _WIRE_OUTLETS = {"AFP", "Reuters", "AP", "Xinhua", "Anadolu", "UPI", "IANS", "ANI", "APA"}
 _STATE_OUTLETS = {"TASS", "RIA Novosti", "Sputnik", "RT"}
 
@@ -220,7 +257,7 @@ def clean_text(raw: str, captions: set[str] | None = None) -> tuple[list[str], l
             if _is_headline(line):
                 dropped += 1
                 continue
-        if not _DATELINE.match(line) and parse_date_line(line) is not None:
+        if not _dateline(line) and parse_date_line(line) is not None:
             date_lines.append(line)
             dropped += 1
             continue
@@ -247,9 +284,9 @@ def _split_stories(lines: list[str]) -> tuple[str, list[Story]]:
     current = Story(0, 0)
     opened_by_headline = False
     for index, line in enumerate(lines):
-        dateline = _DATELINE.match(line)
+        dateline = _dateline(line)
         headline_over_dateline = (
-            _is_headline(line) and index + 1 < len(lines) and bool(_DATELINE.match(lines[index + 1]))
+            _is_headline(line) and index + 1 < len(lines) and bool(_dateline(lines[index + 1]))
         )
         if (headline_over_dateline or (dateline and not opened_by_headline)) and offset > 0:
             current.end = offset
@@ -259,10 +296,10 @@ def _split_stories(lines: list[str]) -> tuple[str, list[Story]]:
         if headline_over_dateline:
             current.headline = line
         if dateline:
-            current.dateline_place = dateline.group("place").strip()
-            current.outlet = dateline.group("agency")
-            if dateline.group("date"):
-                current.published = parse_date_line(dateline.group("date"))
+            current.dateline_place = dateline.place
+            current.outlet = dateline.agency
+            current.dateline_date = dateline.date_text
+            current.published = parse_date_line(dateline.date_text) if dateline.date_text else None
             line = line[dateline.end():].strip()
             if not line:
                 continue
@@ -307,6 +344,10 @@ def read_document(data: bytes, name: str, published: dt.date | None = None, outl
         title = next((ln for ln in lines[:3] if _is_headline(ln)), "")
     found = [d for d in (parse_date_line(ln) for ln in date_lines) if d]
     story_dates = [s.published for s in stories if s.published]
+    page_date = published or stated or (min(found) if found else None)
+    for story in stories:
+        if story.published is None and story.dateline_date and page_date:
+            story.published = month_day_before(story.dateline_date, page_date)
     basis = ""
     if published:
         doc_date, basis = published, "given"

@@ -1,12 +1,15 @@
 """Candidate events of one article: trigger, actors, date, place, evidence and a confidence.
 
-Each sentence is read on its own: its trigger words give the types, the actors before a
-trigger are its source and those after it its target, and the date expression closest to
-the trigger dates it — unless a reporting verb stands between them ("said on Thursday that
-… had been arrested" dates the statement, not the arrest). A sentence without a date falls
-back to the month of the report (precision: month), except in a story's first two sentences,
-which report its news and take the day it gives elsewhere ("on Thursday").
-Candidates of one article that are the same event are merged.
+Each sentence is read with what the story told before it: its trigger words give the types,
+the actors before a trigger (in its own clause) are its source and those after it its
+target; "he", "they" and "the two leaders" point back to the people and parties just
+named. The date expression closest to the trigger dates it — unless a reporting verb
+stands between them ("said on Thursday that … had been arrested" dates the statement, not
+the arrest); "then", "later" and "in the same month" take the date told just before. A
+sentence without a date falls back to the month of the report (precision: month), except
+in a story's lead, which takes the day the story gives elsewhere ("on Thursday").
+Candidates of one article that are the same event are merged; "also" keeps a second
+meeting apart from the first.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from analysis.ingest.dates import PRECISION_RANK, DateMention, find_dates
+from analysis.ingest.dates import PRECISION_RANK, DateMention, find_dates, truncate
 from analysis.ingest.document import Document, Story
 from analysis.ingest.gazetteer import Gazetteer
-from analysis.ingest.merge import EventKey, dates_compatible, match_score, same_event, types_compatible
+from analysis.ingest.merge import EventKey, dates_compatible, match_score, places_agree, same_event, types_compatible
 from analysis.ingest.names import DocumentContext, discover_people, find_names
 from analysis.ingest.reference import slug
 from analysis.ingest.sentences import Sentence, split_sentences
-from analysis.ingest.triggers import OTHER_NOTES, REPORTING, Trigger, find_triggers
+from analysis.ingest.triggers import FUTURE_PLEDGE, OTHER_NOTES, REPORTING, Trigger, find_triggers
 from analysis.schema import MAX_EVIDENCE_WORDS, PLOVER_TYPES, country_name
 
 _PLUPERFECT = re.compile(r"\b(?:had|have been|has been|had been|were|was|been|being|are|is)\s+(?:\w+\s+){0,2}$", re.I)
@@ -31,8 +34,42 @@ _REFERS_TO_MEETING = re.compile(
     r"\b(?:following|after|at|during|on the sidelines of|in the course of)\s+(?:the|their|these)\s+"
     r"(?:\w+\s+)?(?:talks|meeting|consultations|visit|summit|meetings)\b", re.I,
 )
-_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,]*(?:,|$)")
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|where|in\s+power\s+since)\b[^,]*(?:,|$)")
 UNDATED_YEARS = 3
+# Where a verb's own clause ends: its objects and place come before this.
+_CLAUSE_END = re.compile(
+    r",\s+(?:after|before|while|when|as|because|although|since|but|which|who|whose|where|saying|according|amid)\b"
+    r"|,\s+and\s+(?:the|a|an)\b|\s+and\s+(?:has|have|had)\s|;|\s[—–]\s")
+_PRONOUN = re.compile(r"\b(?:he|she)\s+(?:\w+\s+){0,2}$", re.I)
+_GROUP = re.compile(
+    r"\b(?:(?:the|both)\s+(?:two|three)|both)\s+(?P<who>leaders|men|women|sides|countries|presidents|ministers"
+    r"|governments|delegations|heads\s+of\s+state|parties)\s+(?:\w+\s+){0,4}$", re.I)
+_PEOPLE_WORDS = {"leaders", "men", "women", "presidents", "ministers", "heads of state"}
+# "… and has since expelled": after the date just named, but undated itself.
+_SINCE_THEN = re.compile(r"\b(?:has|have|had)\s+(?:\w+ly\s+)?since\b|\band\s+(?:has|have)\s", re.I)
+# "was later received", "then oversaw": the same occasion as the dated event told just before.
+_SEQUENCE = re.compile(r"\b(?:later|then|afterwards|subsequently)\b", re.I)
+_NOT_SEQUENCE = re.compile(r"\bthe\s+then\b|\b(?:years?|months?|weeks?|decades?)\s+later\b|\bsince\s+then\b", re.I)
+_THEY = re.compile(r"\bthey\s+(?:\w+\s+){0,2}$", re.I)
+# "In the same month, …": the period the story named just before.
+_SAME_PERIOD = re.compile(r"\b(?:in|during|on|of|later\s+in)?\s*(?:the\s+same|that)\s+(?P<unit>day|month|year)\b", re.I)
+_DAYS_APART = re.compile(r"\b(?:a\s+few|few|two|three|four|several)\s+days\s+(?:after|before|later|earlier)\b", re.I)
+_THERE = re.compile(r"\s+(?:\w+\s+){0,3}?there\b", re.I)
+_BROUGHT_IN = re.compile(r"(?:brought|brings|bringing|hired|hires|recruited)\b", re.I)
+_THE_TOWN = re.compile(r"^\s+(?:[\w'-]+\s+){0,4}?(?:in|from|of|into)\s+the\s+(?:town|city)\b", re.I)
+_THE_COUNTRY = re.compile(r"\s+(?:in|to|into)\s+the\s+country\b", re.I)
+_ANOTHER = re.compile(r"\balso\s+(?:\w+\s+)?$", re.I)
+_OBJECT_PLACE = re.compile(
+    r"\b(?:construction|building|plant|refinery|factory|mine|base|station|reactor|pipeline|railway|port|airport"
+    r"|hospital|facility|facilities|centre|center|project|office|embassy|consulate)s?\s+(?:in|at|near)\s+$", re.I)
+_DOCUMENT = re.compile(
+    r"\b(?:(?P<memorandum>memorand(?:um|a|ums))|(?P<joint_statement>joint\s+(?:statement|declaration|communiqu[eé])s?)"
+    r"|(?P<treaty>treat(?:y|ies))|(?P<pact>pacts?|charters?)|(?P<contract>contracts?)|(?P<roadmap>road\s?maps?)"
+    r"|(?P<agreement>agreements?|deals?|accords?))\b", re.I)
+_WHERE = re.compile(r",\s*where\b", re.I)
+_OBJECT_RELATIVE = re.compile(r",\s*(?:which|whom)\s+(?:they|he|she|we|it|[A-Z][\w'’-]+)\b")
+_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 # Perfect or present tense with no date: background the text does not date ("have formed").
 _BACKGROUND = re.compile(
     r"\b(?:has|have|had|having)\s+(?:\w+ly\s+|also\s+|since\s+|not\s+)*(?:been\s+)?\w+(?:ed|en|wn|t|ne|de)?\b[^,;]{0,20}$"
@@ -40,14 +77,20 @@ _BACKGROUND = re.compile(
 LEDE_SENTENCES = 1
 _DEFINITE_MEETING = re.compile(r"\bthe\s+(?:\w+\s+)?(?:meeting|talks|consultations|summit|visit)s?\b", re.I)
 _PARTICIPLE = re.compile(r",\s+(?:\w+ly\s+)?\w+ing\s*$")
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+|also\s+|reportedly\s+)?$", re.I)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|first\s+|reportedly\s+)?$", re.I)
 _AFTER_CLAUSE = re.compile(r"\b(?:after|since|following|before)\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 _STATEMENT_TYPES = {"ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"}
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
-_DEFINITE_NOUN = re.compile(r"\b(?:the|this|that|these)\s+(?:\w+\s+)?$", re.I)
+# "The document was signed …": the subject is an event the story has already told.
+_DEFINITE_SUBJECT = re.compile(
+    r"^\W*(?:the|this|that)\s+(?:\w+\s+)?(?:document|agreement|memorandum|deal|accord|treaty|text|pact|contract"
+    r"|meeting|talks|visit)\s+(?:was|were|has been|had been)\s+(?:\w+ly\s+)?$", re.I)
+_DEFINITE_NOUN = re.compile(r"\b(?:the|this|that|these|its|their|his|her)\s+(?:\w+\s+)?$", re.I)
 _TRIP = re.compile(r"\b(?:trip|visit|tour|journey|travel|travelled|traveled|flew)\s+(?:to|of)\s+(?:the\s+)?$", re.I)
 _HOST = re.compile(r"^(?:hosted|hosts|host|received|receives|welcomed)", re.I)
-_DOMESTIC_TYPES = {"COERCE", "OTHER", "ACCUSE", "REQUEST", "PROTEST", "ASSAULT", "REJECT"}
+_FORCE_MOVES = {"SANCTION", "RETREAT", "MOBILIZE", "AID"}
+_DOMESTIC_TYPES = {"COERCE", "OTHER", "ACCUSE", "REQUEST", "PROTEST", "ASSAULT", "REJECT", "SANCTION"}
 _VERBS = {
     "AGREE": "agree with", "CONSULT": "meet", "SUPPORT": "back", "CONCEDE": "concede to",
     "COOPERATE": "cooperate with", "AID": "give aid to", "RETREAT": "withdraw from", "REQUEST": "make a demand of",
@@ -85,6 +128,8 @@ class Candidate:
     merge_into: str | None = None
     merge_target: dict | None = None  # date, precision, place and origin of the stored event it repeats
     story_country: str = ""
+    another: bool = False  # "X also met Y": another event of the story, not a repeat of one
+    dateline_place: str = ""  # the story's dateline city, for the news of its lead sentence
     decision: str = "add"
     notes: list[str] = field(default_factory=list)
 
@@ -161,8 +206,20 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                     break
     out: list[Candidate] = []
     position = -1
+    dateline = gaz.place(story.dateline_place) if story.dateline_place else None
+    subject: str | None = None  # the actor a sentence opens with, for "they" in the next one
+    last_place: str | None = None  # the place named last, for "there"
+    last_date: DateMention | None = None
+    places: list = []
     for sentence, mentions in parsed:
+        last_place = places[-1].place_id if places else last_place
         actors, places = find_names(sentence.text, gaz, ctx)
+        previous_subject = subject
+        subject = actors[0].actor_id if actors and actors[0].start <= 12 else None
+        same = _SAME_PERIOD.search(sentence.text)
+        if same and last_date and not any(m.start <= same.start() < m.end for m in mentions):
+            mentions = sorted([*mentions, _same_period(same, last_date)], key=lambda m: m.start)
+        last_date = mentions[-1] if mentions else last_date
         if sentence.is_headline:
             continue
         if not any(sentence.text in caption for caption in doc.captions):
@@ -175,7 +232,18 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
         for index, trig in enumerate(triggers):
             left = triggers[index - 1].end if index else 0
             right = triggers[index + 1].start if index + 1 < len(triggers) else len(sentence.text)
-            roles = _roles(sentence.text, trig, actors, left, right, triggers, relative)
+            clause = _CLAUSE_END.search(sentence.text, trig.end)
+            near = min(right, clause.start()) if clause else right
+            if FUTURE_PLEDGE.match(trig.text) and not _actor_after_report(sentence.text, trig, actors):
+                continue
+            roles = _roles(sentence.text, trig, actors, left, near, triggers, relative)
+            if trig.weak and len(triggers) > 1 and not any(s <= trig.start < e for s, e in relative):
+                roles = _noun_phrase_roles(sentence.text, trig, actors, roles)
+            if trig.weak and trig.mode == "coup" and not roles and ctx.main_country():
+                roles = [(gaz.state_id(ctx.main_country()), "target")]  # "until the coup of 26 July"
+            roles = _resolve_references(sentence.text, left, trig, roles, places, out, gaz, previous_subject)
+            if trig.event_type in _FORCE_MOVES:
+                roles = _with_states(roles, gaz)
             if previous_sources and (_PARTICIPLE.search(sentence.text[:trig.end])
                                      or re.search(r"\band\s+(?:\w+ly\s+)?$", sentence.text[left:trig.start])):
                 roles = previous_sources + [r for r in roles if r[1] == "target" and r not in previous_sources]
@@ -188,20 +256,36 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
             background = bool(_BACKGROUND.search(context) or _AFTER_CLAUSE.search(before_trigger)
                               or (previous_background and _PARTICIPLE.search(sentence.text[:trig.end])))
             previous_background = background
-            for date, precision, basis, own in dates:
-                place_id = _place_for(sentence.text, trig, places, left, right)
+            modes = [trig.mode]
+            if trig.event_type == "AGREE" and trig.mode == "agreement":
+                modes = document_kinds(sentence.text[trig.start:near]) or modes
+            for (date, precision, basis, own), mode in ((d, m) for d in dates for m in modes):
+                place_id = _place_for(sentence.text, trig, places, left, near, gaz)
+                if not place_id and last_place and _THERE.match(sentence.text, trig.end):
+                    place_id = last_place  # "ended their mission there"
+                elif not place_id and last_place and _THE_TOWN.search(sentence.text[trig.end:near]) \
+                        and gaz.places[last_place].kind == "city":
+                    place_id = last_place  # "pulled out of its camp in the town"
+                elif not place_id and last_place and _THE_COUNTRY.match(sentence.text, trig.end):
+                    home = gaz.place(country_name(gaz.places[last_place].country))  # "arrived in the country"
+                    place_id = home.place_id if home else None
                 cand = Candidate(
-                    key="", document=doc.name, story=number, event_type=trig.event_type, mode=trig.mode,
+                    key="", document=doc.name, story=number, event_type=trig.event_type, mode=mode,
                     trigger=trig.text, date=date, precision=precision, date_basis=basis, actors=dict(roles),
                     place_id=place_id, evidence=evidence_for(doc.text, sentence, trig), confidence=0.0,
                     sentence_start=sentence.start,
                     type_note=OTHER_NOTES.get(trig.mode, "") if trig.event_type == "OTHER" else "",
                     own_date=own,
                     refers_back=bool(_DEFINITE_NOUN.search(sentence.text[:trig.start]) if trig.weak
-                                     else _DEFINITE_MEETING.search(trig.text)),
+                                     else _DEFINITE_MEETING.search(trig.text)
+                                     or _DEFINITE_SUBJECT.search(sentence.text[left:trig.start])),
                     earliest=None if own or date is None or not background
                     else date - dt.timedelta(days=UNDATED_YEARS * 365),
+                    another=bool(_ANOTHER.search(sentence.text[left:trig.start])
+                                 or _SEQUENCE.search(sentence.text[left:trig.start])),
                 )
+                if position == 0 and index == 0 and dateline and dateline.kind == "city":
+                    cand.dateline_place = dateline.place_id
                 cand.confidence = _confidence(cand, trig, len(roles))
                 cand.key = _key(doc, cand)
                 out.append(cand)
@@ -212,30 +296,124 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
     return out
 
 
+def _noun_phrase_roles(text: str, trig: Trigger, actors, roles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A noun beside other events keeps only the actors of its own phrase ("Paris's partner until the coup")."""
+    lo = max(0, trig.start - 40)
+    lo = max(lo, max((m.end() for m in re.finditer(r"[,;:]", text[:trig.start])), default=0))
+    tail = re.match(r"[^,;:]{0,60}", text[trig.end:]).group(0)
+    hi = trig.end + len(tail)
+    near = {a.actor_id for a in actors if lo <= a.start < hi}
+    return [r for r in roles if r[0] in near]
+
+
+def _with_states(roles: list[tuple[str, str]], gaz: Gazetteer) -> list[tuple[str, str]]:
+    """French forces leaving or arriving stand for France (as coders record it), next to the forces."""
+    out = list(roles)
+    have = {a for a, _ in roles}
+    for actor_id, role in roles:
+        actor = gaz.actors.get(actor_id)
+        if actor and actor.sector in ("military", "armed_group") and actor.kind == "organisation" and actor.country:
+            state = gaz.state_id(actor.country)
+            if state not in have:
+                out.append((state, role))
+                have.add(state)
+    return out
+
+
+def _same_period(match: re.Match, last: DateMention) -> DateMention:
+    unit = match.group("unit").lower()
+    precision = unit if PRECISION_RANK[unit] >= PRECISION_RANK[last.precision] else last.precision
+    return DateMention(match.start(), match.end(), match.group(0), truncate(last.date, precision), precision,
+                       f"'{match.group(0).strip()}': the period named before ({last.text})")
+
+
+def _actor_after_report(text: str, trig: Trigger, actors) -> bool:
+    """'said Russia would increase …' is a promise of Russia; 'said the plant would help' is not."""
+    reports = list(REPORTING.finditer(text, 0, trig.start))
+    start = reports[-1].end() if reports else 0
+    return any(start <= a.start < trig.start for a in actors)
+
+
+def _resolve_references(text: str, left: int, trig: Trigger, roles: list[tuple[str, str]], places,
+                        earlier: list[Candidate], gaz: Gazetteer, previous_subject: str | None = None
+                        ) -> list[tuple[str, str]]:
+    """'he asked', 'they signed', 'the two leaders signed', aid 'from Russia': actors names alone do not give."""
+    subject = text[left:trig.start]
+    roles = list(roles)
+    have = {a for a, _ in roles}
+    if not any(r == "source" for _, r in roles) and _THEY.search(subject):
+        group = previous_subject if previous_subject and gaz.actors[previous_subject].kind != "person" else None
+        sources = [group] if group else [a for a, r in (earlier[-1].actors.items() if earlier else ())
+                                         if r == "source"]
+        roles = [(a, "source") for a in sources if a not in have] + roles
+        have = {a for a, _ in roles}
+    if not any(r == "source" for _, r in roles) and _PRONOUN.search(subject):
+        for cand in reversed(earlier):
+            person = next((a for a, r in cand.actors.items()
+                           if r == "source" and a in gaz.actors and gaz.actors[a].kind == "person"), None)
+            if person:
+                if person not in have:
+                    roles.insert(0, (person, "source"))
+                break
+    elif (group := _GROUP.search(subject)) and earlier:
+        # "the two leaders": the last event with two people; "the two sides": the last with two parties.
+        people = group.group("who").lower() in _PEOPLE_WORDS
+        for cand in reversed(earlier):
+            named = [a for a in cand.actors if a in gaz.actors and (gaz.actors[a].kind == "person") == people]
+            if len(named) >= 2:
+                roles = [(a, "source") for a in named if a not in have] + roles
+                break
+    if trig.event_type == "AID":
+        for p in places:
+            place = gaz.places.get(p.place_id)
+            if place and place.kind == "country" and _FROM_BEFORE.search(text[max(0, p.start - 12):p.start]):
+                state = gaz.state_id(place.country)
+                if state not in {a for a, _ in roles}:
+                    roles.append((state, "source"))
+    return roles
+
+
 def _date_statements_by_meeting(cands: list[Candidate], ref: dt.date | None, gaz: Gazetteer) -> None:
-    """Undated statements and pledges by people at a dated meeting of the story were made there.
+    """Undated statements, pledges and further talks of people at a dated meeting of the story.
 
     News of talks reports what the participants said without repeating the day; a statement
-    whose speaker's country took part in the story's dated talks takes their day and place.
+    whose speaker's country took part in the story's dated talks takes their day and place,
+    and so do other talks or signings led by one of the people at those talks.
     """
     if ref is None:
         return
-    meetings = [c for c in cands if c.event_type == "CONSULT" and c.own_date and c.precision == "day"
-                and dt.timedelta(0) <= ref - c.date <= dt.timedelta(days=7)]
-    if not meetings:
-        return
+    recent = [c for c in cands if c.own_date and c.precision == "day" and dt.timedelta(0) <= ref - c.date
+              <= dt.timedelta(days=7)]
+    meetings = [c for c in recent if c.event_type == "CONSULT"]
+    if recent and not meetings:
+        _date_statements_by_lead(cands, recent[0], gaz)
     for cand in cands:
         statement = cand.event_type in _STATEMENT_TYPES or (cand.event_type == "AGREE" and cand.mode == "pledge")
-        if cand.own_date or cand.earliest is not None or not statement:
+        # "Lavrov also held talks with …": the visitor's other meetings and signings, same visit.
+        people = {a for a, r in cand.actors.items() if r == "source" and a in gaz.actors
+                  and gaz.actors[a].kind == "person"} if cand.event_type in ("CONSULT", "AGREE") else set()
+        if cand.own_date or cand.earliest is not None or not (statement or people):
             continue
         speakers = {gaz.actors[a].country for a, r in cand.actors.items() if r == "source" and a in gaz.actors}
         for meeting in meetings:
             present = {gaz.actors[a].country for a in meeting.actors if a in gaz.actors}
-            if speakers & present - {""}:
+            if (statement and speakers & present - {""}) or people & set(meeting.actors):
                 cand.date, cand.precision, cand.own_date = meeting.date, "day", True
                 cand.date_basis = f"said at the talks of {meeting.date} reported in the same story"
                 cand.place_id = cand.place_id or meeting.place_id
                 break
+
+
+def _date_statements_by_lead(cands: list[Candidate], lead: Candidate, gaz: Gazetteer) -> None:
+    """An undated statement by a party to the story's dated news was made with it ("…, accused Ukraine")."""
+    parties = {gaz.actors[a].country for a in lead.actors if a in gaz.actors} - {""}
+    for cand in cands:
+        if cand is lead or cand.own_date or cand.earliest is not None or cand.event_type not in _STATEMENT_TYPES:
+            continue
+        speakers = {gaz.actors[a].country for a, r in cand.actors.items() if r == "source" and a in gaz.actors}
+        if speakers & parties or (not speakers - {""} and cand.story_country in parties):
+            cand.date, cand.precision, cand.own_date = lead.date, "day", True
+            cand.date_basis = f"said with the news of {lead.date} that leads the story"
 
 
 def _roles(text: str, trig: Trigger, actors, left: int, right: int, triggers: list[Trigger],
@@ -248,26 +426,36 @@ def _roles(text: str, trig: Trigger, actors, left: int, right: int, triggers: li
         return not any(s <= a.start < e and not s <= trig.start < e for s, e in relative)
 
     inside_relative = [span for span in relative if span[0] <= trig.start < span[1]]
+    if inside_relative:
+        right = min(right, inside_relative[0][1])  # "X, who seized power in 2020, thanked Russia": not Russia
     antecedent = [a for a in actors if inside_relative and a.end <= inside_relative[0][0] and
                   not text[a.end:inside_relative[0][0]].strip(" ,")]
+    object_relative = bool(inside_relative) and bool(_OBJECT_RELATIVE.match(text, inside_relative[0][0]))
     actors = [a for a in actors if outside(a)]
     before = [a for a in actors if left <= a.start < trig.start]
     if inside_relative:
-        before = [a for a in before if a.start >= inside_relative[0][0]] + antecedent
+        before = [a for a in before if a.start >= inside_relative[0][0]] + ([] if object_relative else antecedent)
     if not before and triggers and trig is not triggers[0] and not inside_relative:
         before = [a for a in actors if a.start < triggers[0].start]
     reported = [m for m in REPORTING.finditer(text[:trig.start])]
+    cut = reported[-1].end() if reported else 0
     if reported and before:
-        cut = reported[-1].end()
         speakers = [a for a in before if a.start < cut]
         inside = [a for a in before if a.start >= cut]
         if inside:
             before = inside + [s for s in speakers if s.actor_id not in {a.actor_id for a in inside}][:1]
-    after = [a for a in actors if trig.end <= a.start < right]
+    after = [a for a in actors if trig.start < a.start < right]
+    if object_relative:
+        after = antecedent + after  # "ECOWAS, which they accuse of …": ECOWAS is accused
     participle = re.match(r"\w+(?:ed|en|wn|eld|ought|ade|ut)\b", trig.text, re.I)
     if (participle and _PASSIVE.search(text[max(0, trig.start - 30):trig.start])) or re.match(
             r"(?:was|were|been|is|are)\s", trig.text, re.I):
-        before, after = [], before + after  # "Maiga was taken into custody": Maiga is acted on
+        # "Maiga was taken into custody": Maiga is acted on; "accused by rights groups": they act;
+        # "the authorities said X had been arrested": the speakers made the arrest.
+        speakers = [a for a in before if a.start < cut]
+        acted_on = [a for a in before + after if a not in speakers]
+        agents = [a for a in acted_on if a.start > trig.start and _BY.search(text[max(0, a.start - 10):a.start])]
+        before, after = agents or speakers, [a for a in acted_on if a not in agents]
     roles: dict[str, str] = {}
     for a in before:
         roles.setdefault(a.actor_id, "source")
@@ -290,9 +478,15 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
         reported_between = bool(REPORTING.search(between))
         if m.start >= trig.end and reported_between and not trig.weak:
             continue
-        if m.end <= trig.start and reported_between and _PLUPERFECT.search(sentence.text[:trig.start]):
+        if m.end <= trig.start and reported_between and _pluperfect(sentence.text, trig):
             continue
-        if m.end <= trig.start and (_SUBORDINATE.search(between) or re.search(r",\s+and\s", between)):
+        frame = m.start <= 3 and sentence.text[m.end:m.end + 1] == ","  # "In the same month, A … and B …"
+        if _DAYS_APART.search(between):
+            # "revoked it in March, a few days after a visit": the visit falls in the same month
+            if m.precision == "day":
+                m = DateMention(m.start, m.end, m.text, truncate(m.date, "month"), "month", m.basis)
+        elif m.end <= trig.start and not frame and (_SUBORDINATE.search(between) or re.search(r",\s+and\s", between)
+                                                    or _SINCE_THEN.search(between)):
             continue
         usable.append((abs((m.start + m.end) / 2 - (trig.start + trig.end) / 2), m))
     if usable:
@@ -305,6 +499,11 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
                         r"\s*(?:and|or|,)\s*", sentence.text[min(best.end, m.end):max(best.start, m.start)]):
                     years.append(m)
         return [(m.date, m.precision, m.basis if m.basis != "stated" else f"'{m.text}' stated", True) for m in years]
+    if _SEQUENCE.search(sentence.text[:trig.start]) and not _NOT_SEQUENCE.search(sentence.text):
+        dated = [c for c in earlier if c.date and c.own_date]
+        if dated:
+            last = dated[-1]
+            return [(last.date, last.precision, f"'then'/'later': the date of the event before it ({last.date})", True)]
     if _REFERS_TO_MEETING.search(sentence.text):
         meetings = [c for c in earlier if c.event_type == "CONSULT" and c.date and c.own_date]
         if meetings:
@@ -312,18 +511,44 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
             return [(meeting.date, meeting.precision, f"date of the talks it follows ({meeting.date})", True)]
     if ref is None:
         return [(None, "day", "no date found: give the publication date", False)]
-    if position < LEDE_SENTENCES and anchor is not None and not _PLUPERFECT.search(sentence.text[:trig.start]):
+    if position < LEDE_SENTENCES and anchor is not None and not _pluperfect(sentence.text, trig):
         return [(anchor.date, "day", f"lead of the story, dated by '{anchor.text}' ({anchor.date})", True)]
     return [(ref.replace(day=1), "month", f"no date in the sentence: month of the report ({ref})", False)]
 
 
-def _place_for(text: str, trig: Trigger, places, left: int, right: int) -> str | None:
+def _pluperfect(text: str, trig: Trigger) -> bool:
+    """A passive or perfect before the trigger ("had been arrested"); not a progressive ("was pulling")."""
+    return bool(_PLUPERFECT.search(text[:trig.start])) and not trig.text.lower().split()[0].endswith("ing")
+
+
+def _kind(mention, gaz: Gazetteer) -> str:
+    place = gaz.places.get(mention.place_id)
+    return place.kind if place else ""
+
+
+def _place_for(text: str, trig: Trigger, places, left: int, right: int, gaz: Gazetteer) -> str | None:
     """The place named nearest the trigger; none where two are named together ("Niger and Mali")."""
+    where = next((m for m in _WHERE.finditer(text) if m.end() <= trig.start
+                  and not re.search(r"[,;]", text[m.end():trig.start])), None)
+    if where:
+        before = [p for p in places if 0 <= where.start() - p.end <= 2]
+        if before:
+            return before[-1].place_id  # "a trip to Iran, where he called for …": in Iran
     if trig.event_type != "CONSULT":
         places = [p for p in places if not _TRIP.search(text[max(0, p.start - 30):p.start])]
     if trig.event_type in _STATEMENT_TYPES:
         # What a statement is about may be elsewhere ("condemned Israel's actions in Gaza").
         places = [p for p in places if p.start < trig.start or len(text[trig.end:p.start].split()) <= 2]
+    origins = [p for p in places if _FROM_BEFORE.search(text[max(0, p.start - 12):p.start])]
+    if len(origins) < len(places):
+        places = [p for p in places if p not in origins]  # "from Russia … reached Bamako": Bamako
+    # "signed … on the construction of a refinery in Bamako": where the object is, not the signing.
+    if trig.event_type == "AGREE":
+        places = [p for p in places if p.start < trig.start or not _OBJECT_PLACE.search(text[trig.end:p.start])]
+    # "Moscow, Russia": the country only qualifies the city.
+    places = [p for i, p in enumerate(places) if not (i and re.fullmatch(r",\s*", text[places[i - 1].end:p.start])
+                                                      and _kind(p, gaz) == "country"
+                                                      and _kind(places[i - 1], gaz) != "country")]
     inside = [p for p in places if left <= p.start < right] or places
     if not inside:
         return None
@@ -350,17 +575,36 @@ def _fill_place(cand: Candidate, all_candidates: list[Candidate], gaz: Gazetteer
                 and other.precision == "day" and cand.precision == "day" and other.date == cand.date):
             cand.place_id = other.place_id
             return
-    if not sources and cand.event_type in _DOMESTIC_TYPES and cand.story_country:
-        place = gaz.place(country_name(cand.story_country))
-        if place:
-            cand.place_id = place.place_id
-            return
     countries = {gaz.actors[a].country for a in cand.actors if a in gaz.actors and gaz.actors[a].country}
+    if cand.dateline_place and gaz.places[cand.dateline_place].country in countries:
+        cand.place_id = cand.dateline_place  # "NIAMEY — … arrived": where the story was filed, if it is about there
+        return
     home = next((a.country for a in sources if a.country and a.kind in ("state", "organisation")), None)
-    if cand.event_type in _DOMESTIC_TYPES and (home or len(countries) == 1):
-        place = gaz.place(country_name(home or next(iter(countries))))
-        if place:
-            cand.place_id = place.place_id
+    home = home or next((a.country for a in sources if a.country), None)
+    if cand.event_type == "RETREAT":
+        # Withdrawing from a country happens there ("pulled its fighters out of Mali").
+        left = {gaz.actors[a].country for a, r in cand.actors.items()
+                if r == "target" and a in gaz.actors and gaz.actors[a].kind == "state"} - {home}
+        if len(left) == 1:
+            place = gaz.place(country_name(next(iter(left))))
+            cand.place_id = place.place_id if place else None
+        return
+    if cand.event_type in ("AID", "MOBILIZE"):
+        receivers = {gaz.actors[a].country for a, r in cand.actors.items() if r == "target" and a in gaz.actors
+                     and gaz.actors[a].kind == "state" and gaz.actors[a].country} - {home}
+        if _BROUGHT_IN.match(cand.trigger) and home:
+            receivers = {home}  # "the junta brought in Wagner fighters": in its own country
+        if len(receivers) == 1:
+            place = gaz.place(country_name(next(iter(receivers))))
+            cand.place_id = place.place_id if place else None
+        return
+    if cand.event_type not in _DOMESTIC_TYPES or any(
+            gaz.actors[a].sector == "intergovernmental" for a in cand.actors if a in gaz.actors):
+        return  # a veto at the UN or a row within ECOWAS does not happen at home
+    country = home or (next(iter(countries)) if len(countries) == 1 else cand.story_country)
+    place = gaz.place(country_name(country)) if country else None
+    if place:
+        cand.place_id = place.place_id
 
 
 def _merge_within(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
@@ -372,8 +616,11 @@ def _merge_within(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
             continue
         key = cand.event_key(gaz)
         matches = [o for o in out
-                   if o.date is not None and same_event(o.event_key(gaz), key, dt.timedelta(0), strict=True)]
+                   if o.date is not None and not (cand.another and o.story == cand.story)
+                   and same_event(o.event_key(gaz), key, dt.timedelta(0), strict=True)]
         target = max(matches, key=lambda o: match_score(o.event_key(gaz), key)) if matches else None
+        if target is None and not cand.own_date and not cand.another:
+            target = _retold(cand, key, out, gaz)
         if target is None and cand.refers_back:
             earlier = [o for o in out if o.story == cand.story and o.date is not None
                        and types_compatible(o.event_type, cand.event_type)
@@ -394,6 +641,20 @@ def _merge_within(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
             target.evidence, target.trigger, target.mode = cand.evidence, cand.trigger, cand.mode
         target.confidence = min(0.95, max(target.confidence, cand.confidence) + 0.05)
     return out
+
+
+def _retold(cand: Candidate, key: EventKey, out: list[Candidate], gaz: Gazetteer) -> Candidate | None:
+    """An undated sentence retelling an event dated earlier ("left ECOWAS in January" … "exited ECOWAS")."""
+    for other in reversed(out):
+        if not other.own_date or other.date is None:
+            continue
+        other_key = other.event_key(gaz)
+        shared = {a for a in key.actors & other_key.actors if not a.startswith("member:")}
+        if (types_compatible(other.event_type, cand.event_type) and len(shared) >= 2
+                and ("pledge" in (other.mode, cand.mode)) == (other.mode == cand.mode == "pledge")
+                and places_agree(other_key.place, key.place)):
+            return other
+    return None
 
 
 def _confidence(cand: Candidate, trig: Trigger, n_actors: int) -> float:
@@ -422,8 +683,19 @@ def evidence_for(text: str, sentence: Sentence, trig: Trigger) -> str:
     return piece.rstrip(",;:")
 
 
+def document_kinds(text: str) -> list[str]:
+    """The kinds of signed text named ("a joint statement … as well as memorandums"): one event each."""
+    kinds = []
+    for match in _DOCUMENT.finditer(text):
+        kind = next(k for k, v in match.groupdict().items() if v).replace("_", " ")
+        if kind not in kinds:
+            kinds.append(kind)
+    specific = [k for k in kinds if k != "agreement"]
+    return specific or kinds
+
+
 def _key(doc: Document, cand: Candidate) -> str:
-    raw = f"{doc.digest}|{cand.sentence_start}|{cand.event_type}|{cand.trigger}|{cand.date}"
+    raw = f"{doc.digest}|{cand.sentence_start}|{cand.event_type}|{cand.mode}|{cand.trigger}|{cand.date}"
     return hashlib.sha1(raw.encode()).hexdigest()[:10]
 
 

@@ -79,6 +79,16 @@ def _cities() -> dict[str, list[dict]]:
     return by_name
 
 
+def name_variants(key: str) -> tuple[str, ...]:
+    """A folded place name and its spelling with "Saint" for "St" and back (St Petersburg, Saint-Louis)."""
+    for short, full in (("st ", "saint "), ("ste ", "sainte ")):
+        if key.startswith(short):
+            return key, full + key[len(short):]
+        if key.startswith(full):
+            return key, short + key[len(full):]
+    return (key,)
+
+
 @functools.lru_cache(maxsize=1)
 def _country_centres() -> dict[str, tuple[float, float]]:
     """A rough centre per country: the mean position of its listed towns (no shapes ship here)."""
@@ -301,7 +311,8 @@ class Gazetteer:
         code = self.country_of(text)
         if code and not demonym_names().get(key):
             return self._country_place(code)
-        cities = _cities().get(key, [])
+        cities = [c for k in name_variants(key) for c in _cities().get(k, [])]
+        cities.sort(key=lambda e: (-e["is_capital"], -e["population"]))
         if country_hint:
             cities = [c for c in cities if c["country"] == country_hint]
         elif countries:

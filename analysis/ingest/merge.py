@@ -23,6 +23,10 @@ COMPATIBLE_TYPES = {
     frozenset({"SANCTION", "REJECT"}),  # cancelling an agreement is coded either way
     frozenset({"COERCE", "ASSAULT"}),  # armed arrests and raids
 }
+# Types whose parties act together: who is named first says nothing about who acted.
+SYMMETRIC_TYPES = {"AGREE", "CONSULT", "COOPERATE"}
+# Kinds of signed text; "agreement" is the generic word and goes with any of them.
+DOCUMENT_KINDS = {"memorandum", "joint statement", "treaty", "pact", "contract", "roadmap"}
 PLACE_KM = 25.0
 DAY_SLACK = dt.timedelta(days=1)
 
@@ -80,14 +84,18 @@ def same_event(a: EventKey, b: EventKey, slack: dt.timedelta = DAY_SLACK, strict
     """The matching rule (see the module docstring); one article's own days get no slack.
 
     ``strict`` (used before merging, not for scoring) also keeps apart a pledge and a signed
-    agreement, and two acts whose doers differ ("A condemned B" vs "B called for C").
+    agreement, and two directed acts whose doers or targets differ ("A condemned B" vs "B
+    called for C"); meetings and agreements have parties, not doers, so that test skips them.
     """
     if strict:
-        if {a.mode, b.mode} == {"pledge", "agreement"}:
+        if "pledge" in (a.mode, b.mode) and a.mode != b.mode and a.event_type == b.event_type == "AGREE":
             return False
-        if a.sources and b.sources and not a.sources & b.sources and len(a.actors & b.actors) < 2:
+        if a.mode != b.mode and {a.mode, b.mode} <= DOCUMENT_KINDS:
+            return False  # a joint statement and a memorandum signed together are two texts
+        directed = not ({a.event_type, b.event_type} <= SYMMETRIC_TYPES and "pledge" not in (a.mode, b.mode))
+        if directed and a.sources and b.sources and not a.sources & b.sources and len(a.actors & b.actors) < 2:
             return False
-        if a.targets and b.targets and not a.targets & b.targets:
+        if directed and a.targets and b.targets and not a.targets & b.targets:
             return False
         undated = [k for k in (a, b) if k.earliest is not None]
         if len(undated) == 1:

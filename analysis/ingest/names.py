@@ -10,18 +10,29 @@ supports"). Names left over are tried with fuzzy matching, then kept as unknown 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from analysis.ingest.gazetteer import Gazetteer
-from analysis.ingest.reference import MILITARY_GOVERNMENTS, OFFICE_WORDS, ROLE_SECTORS, demonym, demonym_names, fold
+from analysis.ingest.reference import (
+    GOVERNMENT_SEATS,
+    MILITARY_GOVERNMENTS,
+    OFFICE_WORDS,
+    ROLE_SECTORS,
+    demonym,
+    demonym_names,
+    fold,
+)
 
 _TOKEN = re.compile(r"\w(?:[\w'’.-]*\w)?")
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|from|near|outside|inside|into|across|around|visited|visiting|visit|via|capital|city\s+of|"
-    r"town\s+of|region\s+of|arrived\s+in|based\s+in|(?:travell?ed|trip|visit|flew|went|came|returned|moved|"
-    r"deployed|sent|delegation|journey|tour|headed|heading|arrived|back)\s+(?:\w+\s+)?(?:to|towards))"
+    r"town\s+of|region\s+of|arrived\s+in|based\s+in|reached|reaching|landed\s+in|left|leaving|departed|fled|"
+    r"control\s+(?:\w+\s+){0,3}of|"
+    r"(?:travell?ed|trip|visit|flew|went|came|returned|moved|deployed|deploying|deploy|sent|sending|send|shipped|"
+    r"delegation|journey|tour|headed|heading|arrived|back)\s+(?:\w+\s+){0,2}(?:to|towards))"
     r"\s*,?\s*(?:the\s+)?(?:capital\s*,?\s*)?)"
     r"(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s*(?:,|and|,\s*and)\s+)*$",
     re.I,
@@ -67,23 +78,20 @@ _JUNTA = re.compile(
     r"government|authorities|leaders|rulers|regime)))\b"
 )
 _BARE_JUNTA = re.compile(
-    r"\b(?i:the\s+(?:ruling\s+|military\s+|new\s+|transitional\s+)*(?:junta|military\s+government|military\s+authorities|"
+    r"\b(?i:(?:the|its|their)\s+(?:ruling\s+|military\s+|new\s+|transitional\s+)*(?:junta|military\s+government|"
+    r"military\s+authorities|"
     r"military\s+rulers|military|authorities|government))\b"
 )
 _ARMED = re.compile(
     r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?P<body>(?i:army|armed\s+forces|armed\s+security\s+forces|"
     r"military|troops|soldiers|forces|air\s+force|mercenary\s+allies|mercenaries|mercenary\s+fighters))\b"
+    r"(?!\s+(?i:leaders?|government|rulers?|junta|regime|authorities|council|officials?|spokes\w+|chiefs?|commanders?"
+    r"|cooperation|ties|presence|footprint|support|aid|assistance|instructors|intervention|takeovers?|coups?|bases?))"
 )
 _UNNAMED_OFFICE = re.compile(
     r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+"
     r"(?P<office>(?i:(?:deputy\s+)?(?:(?:defen[cs]e|foreign|energy|finance|interior|economy|mines|justice|trade)\s+minister|"
     r"president|prime\s+minister|leader|head\s+of\s+state)))\b(?!,?\s+[A-Z])"
-)
-_COUNTED_SOLDIERS = re.compile(
-    r"\b(?i:dozens|hundreds|scores|several|at\s+least\s+\d+|\d+)\s+(?:of\s+)?(?i:soldiers|troops|officers|servicemen)\b")
-_UNNAMED_PERSON = re.compile(
-    r"\b(?i:a|an|one|two|three|four|five|several)\s+(?P<dem>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
-    r"(?P<noun>(?i:national|citizen|journalist|businessman|aid\s+worker|diplomat|researcher|tourist|engineer|pilot))s?\b"
 )
 _DEFINITE = re.compile(
     r"\b(?i:the)\s+(?P<cty>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?P<office>(?i:(?:defen[cs]e\s+|foreign\s+)?minister|president|leader|general|envoy))\b(?!\s+[A-Z])"
@@ -91,17 +99,31 @@ _DEFINITE = re.compile(
 _WORD = r"[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:['’-][A-Za-zà-ÿ]+)*"
 _NAME = rf"{_WORD}(?:[ \t]+(?:{_WORD}|[A-Z]\.|(?:bin|ben|al|de|da|dos|van|von|el|ag|Ag|Ould|ould)\b))*"
 _TITLED = re.compile(
-    rf"(?<![\w-])(?P<office>(?i:{OFFICE_WORDS}))\s*,?\s+"
+    rf"(?<![\w-])(?P<office>(?i:{OFFICE_WORDS}))(?P<post>\s+(?:to|in|for)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?\s*,?\s+"
     rf"(?P<names>{_NAME}(?:\s*(?:,|and|,\s*and)\s+{_NAME})*)"
 )
-_PRE = re.compile(r"(?:(?:[A-Z][\w'’-]+|and)[ \t]+){0,6}$")
+_DESCRIBED = re.compile(
+    rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}}),\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
+    r"(?P<role>founder|co-founder|head|leader|chief|boss|owner|spokesman|spokeswoman|spokesperson|commander"
+    r"|minister|president|ambassador|envoy|director|official|adviser|advisor|general|colonel|officer)\s+"
+    r"(?:of|for|to|at)\s+(?P<rest>(?:[\w'’-]+\s+){0,5}[\w'’-]+)")
+_OWN_GOVERNMENT = re.compile(r"\b(?:government|junta|presidency|presidential|army|military|state)\b", re.I)
+_PRE = re.compile(r"(?:(?:[A-Z][\w'’-]+|and|military|transitional|interim|ruling|junta|de\s+facto)[ \t]+){0,6}$")
+# "Captain Ibrahim Traoré, the head of Burkina Faso's transition": the apposition gives the country.
+_APPOSITION = re.compile(
+    r"\s*,\s+(?:the\s+)?(?:\w+\s+){0,2}(?:head|leader|president|chief|ruler|premier|minister|spokes\w+)\s+of\s+"
+    r"(?:the\s+)?(?P<cty>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _SAID = re.compile(rf"(?P<names>{_NAME})\s*,?\s+(?:said|says|told|added|noted|stressed|declared|wrote|insisted)\b")
 _INCLUDING = re.compile(rf"\b(?:including|among\s+them|such\s+as|named)\s+(?P<names>{_NAME})")
 _OFFICE_TOKENS = {"minister", "ministers", "president", "leader", "general", "chief", "counterpart", "ambassador",
                   "envoy", "spokesman", "spokeswoman", "commander", "secretary", "premier", "governor"}
 _NOT_LOCATIVE_TO = re.compile(
     r"\b(?:closer|close|ties|links|relations|according|compared|similar|next|due|thanks|owing|"
-    r"access|subservient|loyal|opposed|committed|support|aid|assistance|help|threat|allies)\s+to\s*$", re.I)
+    r"access|subservient|loyal|opposed|committed|support|aid|assistance|help|threat|allies)\s+to\s*$"
+    # Turning from a partner is not being there ("after the junta turned away from France").
+    r"|\b(?:away|apart|independence|distance|distanced|break|breaking|broke|split|far|differ|different|shift|shifted"
+    r"|pivot|pivoted|divorce|departure|support|aid|help|assistance|pressure|threats?|orders?|instructions)"
+    r"\s+from\s*$", re.I)
 _TITLE_WORDS = {"general", "gen", "colonel", "col", "captain", "capt", "president", "minister", "mr", "mrs", "ms", "dr",
                 "lieutenant", "major", "brigadier", "marshal", "sheikh", "prince", "king", "chief", "commander"}
 
@@ -131,6 +153,15 @@ class DocumentContext:
     countries: Counter = field(default_factory=Counter)
     people_by_country: dict[str, list[str]] = field(default_factory=dict)
     unknown: dict[str, str] = field(default_factory=dict)
+    people_seen: list[str] = field(default_factory=list)
+    last_country: str | None = None  # the country named last (as a state or a place), for "its"
+
+    def person_by_surname(self, key: str, gaz: Gazetteer) -> str | None:
+        """A surname two known people share: the one this article named first (the later one gets a full name)."""
+        for actor_id in self.people_seen:
+            if fold(gaz.actors[actor_id].name).split()[-1:] == [key]:
+                return actor_id
+        return None
 
     def main_country(self, among: tuple[str, ...] = MILITARY_GOVERNMENTS) -> str | None:
         ranked = [c for c, _ in self.countries.most_common() if c in among]
@@ -187,15 +218,6 @@ def _sector(office: str) -> str:
     return "government"
 
 
-def _nearest_country_before(text: str, pos: int, gaz: Gazetteer) -> str | None:
-    best = None
-    for match in _TOKEN.finditer(text[:pos]):
-        code = gaz.country_of(match.group(0)) or gaz.capital_country(match.group(0))
-        if code:
-            best = code
-    return best
-
-
 def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
     """Register people named with a title, or as the speaker of a quote, before sentences are read."""
     for match in _TITLED.finditer(text):
@@ -203,19 +225,37 @@ def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
         pre = _PRE.search(text, max(0, match.start() - 120), match.start()).group(0)
         countries = _countries_in(pre, gaz)
         office = " ".join((pre + " " + match.group("office")).split())
-        if not countries:
-            fallback = _nearest_country_before(text[max(0, match.start() - 300):match.start()], 300, gaz)
-            countries = [fallback] if fallback else []
+        apposition = _APPOSITION.match(text, match.end())
+        if not countries and _OWN_GOVERNMENT.search(office):
+            # "Government spokesman Colonel X": the government of the country the text is about.
+            countries = [subject] if (subject := _text_country(text, gaz)) else []
         for i, (name, own_country) in enumerate(names):
             paired = countries[i] if len(countries) == len(names) else (countries[-1] if countries else "")
-            country = own_country or paired
+            country = own_country or paired or (_country_in(apposition.group("cty"), gaz) or "" if apposition else "")
             _register_person(name, country, office, gaz, ctx, text[match.start():match.end()])
+    for match in _DESCRIBED.finditer(text):
+        # "Yevgeny Prigozhin, the founder of the Wagner group", "Andriy Yusov, a spokesman for Ukraine's …"
+        name = " ".join(n for n, _ in _split_names(match.group("name"), gaz))  # "Captain X Y" is X Y
+        if len(name.split()) >= 2 and not gaz.lookup(name):
+            country = _country_in(match.group("rest"), gaz) or ""
+            _register_person(name, country, match.group("role"), gaz, ctx, text[match.start():match.end()])
     for pattern in (_SAID, _INCLUDING):
         for match in pattern.finditer(text):
             for name, _ in _split_names(match.group("names"), gaz):
                 if len(name.split()) >= 2 and not gaz.lookup(name):
                     # Context gives no nationality: leave the country for the editor rather than guess.
                     _register_person(name, "", "", gaz, ctx, text[match.start():match.end()])
+
+
+def _text_country(text: str, gaz: Gazetteer) -> str | None:
+    """The country a text is about: the Sahel state it names most, else the country it names most."""
+    counts = Counter()
+    for match in _TOKEN.finditer(text):
+        code = gaz.country_of(match.group(0))
+        if code:
+            counts[code] += 1
+    sahel = [c for c, _ in counts.most_common() if c in MILITARY_GOVERNMENTS]
+    return sahel[0] if sahel else (counts.most_common(1)[0][0] if counts else None)
 
 
 def _register_person(name: str, country: str, office: str, gaz: Gazetteer, ctx: DocumentContext, context: str) -> None:
@@ -227,6 +267,8 @@ def _register_person(name: str, country: str, office: str, gaz: Gazetteer, ctx: 
     known = gaz.lookup(name) or (gaz.fuzzy(name, 85) if len(tokens) >= 2 else gaz.fuzzy(name, 80))
     if known:
         actor = gaz.actors[known]
+        if actor.kind == "person" and not actor.country and country:
+            actor.country = country  # for this batch only: a stored actor is not changed
         if actor.kind == "person" and actor.country:
             ctx.people_by_country.setdefault(actor.country, []).append(actor.actor_id)
         return
@@ -254,6 +296,8 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
             actor = gaz.actors.get(actor_id)
             if actor and actor.country:
                 ctx.countries[actor.country] += 1
+            if actor and actor.kind == "person" and actor_id not in ctx.people_seen:
+                ctx.people_seen.append(actor_id)
 
     # Bodies named by pattern: ministries, military governments, armed forces, offices.
     for match in _MINISTRY.finditer(text):
@@ -333,9 +377,12 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
         if not hit:
             i += 1
 
-    # Bare "the junta" / "the authorities": the government of the country the story is about.
+    # Bare "the junta" / "the authorities": the government of the country the story is about;
+    # "its military rulers": of the country named last ("The shift began in Mali. Its military rulers …").
     for match in _BARE_JUNTA.finditer(text):
         code = ctx.main_country()
+        if match.group(0).lower().startswith(("its", "their")):
+            code = _last_country(actors, places, match.start(), gaz) or ctx.last_country or code
         if code and free(match.start(), match.end()):
             add_actor(match.start(), match.end(), _government(code, gaz), "context")
 
@@ -364,7 +411,17 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
             ctx.unknown.setdefault(name, text)
     actors.sort(key=lambda m: m.start)
     places.sort(key=lambda m: m.start)
+    ctx.last_country = _last_country(actors, places, len(text), gaz) or ctx.last_country
     return actors, places
+
+
+def _last_country(actors: list[ActorMention], places: list[PlaceMention], before: int, gaz: Gazetteer) -> str | None:
+    """The country of the last state or country named before a position of the sentence."""
+    named = [(m.start, gaz.actors[m.actor_id].country) for m in actors
+             if m.start < before and m.actor_id in gaz.actors and gaz.actors[m.actor_id].kind == "state"]
+    named += [(m.start, gaz.places[m.place_id].country) for m in places
+              if m.start < before and m.place_id in gaz.places and gaz.places[m.place_id].kind == "country"]
+    return max(named)[1] if named else None
 
 
 def _cty_offset(words: str, gaz: Gazetteer) -> int:
@@ -422,7 +479,14 @@ def _classify(phrase: str, start: int, end: int, text: str, gaz: Gazetteer, ctx:
         ctx.countries[capital] += 1
         known = gaz.lookup(phrase)
         return "actor", known if known and gaz.actors[known].kind != "person" else gaz.state_id(capital)
+    seat = _seats().get(key)
+    if seat and locative:
+        place = gaz.capital_place(seat)  # "received … at the Kremlin": in Moscow
+        if place:
+            return "place", place.place_id
     actor_id = gaz.lookup(phrase)
+    if not actor_id and capitalised and n == 1 and gaz.surnames.get(key) == "":
+        actor_id = ctx.person_by_surname(key, gaz)
     plausible = capitalised or n > 1 or (actor_id and gaz.actors[actor_id].kind == "organisation")
     if actor_id and plausible and not (capital and locative):
         return "actor", actor_id
@@ -432,6 +496,12 @@ def _classify(phrase: str, start: int, end: int, text: str, gaz: Gazetteer, ctx:
             ctx.countries[place.country] += 1
             return "place", place.place_id
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _seats() -> dict[str, str]:
+    """Seats of government that are also places ("at the Kremlin"), by folded name."""
+    return {fold(name): code for name, code in GOVERNMENT_SEATS.items() if "regime" not in fold(name)}
 
 
 def _demonyms() -> dict[str, str]:

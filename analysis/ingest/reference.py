@@ -79,7 +79,9 @@ ORGANISATIONS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] 
       # In this project's news, "the three states" are the alliance's members.
       "three Sahel states", "three Sahelian states", "three Sahelian countries", "three Sahel countries",
       "three West African countries", "three West African nations", "three West African states",
-      "three landlocked countries", "the three states", "the three countries")),
+      "three landlocked countries", "the three states", "the three countries", "the three governments",
+      "the three juntas", "the three military governments", "three military governments",
+      "the three military regimes")),
     ("ecowas", "Economic Community of West African States", "organisation", "", "intergovernmental",
      "BEN|CPV|CIV|GMB|GHA|GIN|GNB|LBR|NGA|SEN|SLE|TGO", ("ECOWAS", "CEDEAO")),
     ("african-union", "African Union", "organisation", "", "intergovernmental", "", ("AU",)),
@@ -102,6 +104,16 @@ ORGANISATIONS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] 
      ("Jama'at Nusrat al-Islam wal-Muslimin", "Group for the Support of Islam and Muslims")),
     ("islamic-state-sahel", "Islamic State Sahel Province", "organisation", "", "armed_group", "",
      ("IS Sahel", "ISSP", "Islamic State in the Greater Sahara", "ISGS")),
+    # Collective accusers and critics that news names without naming them.
+    ("rights-groups", "Human rights groups", "organisation", "", "civil_society", "",
+     ("rights groups", "human rights groups", "rights organisations", "rights organizations",
+      "human rights organisations", "human rights organizations", "rights activists", "human rights activists")),
+    ("western-governments", "Western governments", "organisation", "", "government", "",
+     ("Western governments", "Western countries", "Western powers", "Western nations", "Western capitals",
+      "Western partners")),
+    ("sahel-separatists", "Tuareg-led separatist groups", "organisation", "", "armed_group", "",
+     ("separatists", "separatist groups", "separatist rebels", "rebels", "Tuareg rebels", "Tuareg-led rebels",
+      "Tuareg separatists", "Tuareg-led separatists", "northern separatists", "rebel groups")),
     ("sahel-jihadist-groups", "Jihadist armed groups in the Sahel", "organisation", "", "armed_group", "",
      ("jihadists", "jihadist groups", "jihadist insurgents", "jihadist insurgency", "jihadist fighters")),
 )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.ingest.reference import demonym_names, fold
+
 OTHER_NOTES = {
     "appointment": "Appointment to office: a personnel decision that no PLOVER type covers.",
     "dismissal": "Dismissal from office: a personnel decision that no PLOVER type covers.",
@@ -18,7 +20,9 @@ OTHER_NOTES = {
 # (type, mode, weak, pattern) — order matters only for ties at the same position.
 _LEXICON: list[tuple[str, str, bool, str]] = [
     ("AGREE", "pledge", False,
-     r"(?:committed|commits|commit|pledged|pledges|pledge|vowed|vows|vow|promised|promises|undertook|undertakes"
+     r"(?:would|will) (?:[\w']+ ){0,2}?(?:increase|provide|supply|send|deliver|train|help|support|build|strengthen"
+     r"|expand|boost|keep (?:supplying|providing|sending|helping|supporting))"
+     r"|(?:committed|commits|commit|pledged|pledges|pledge|vowed|vows|vow|promised|promises|undertook|undertakes"
      r"|agreed|agrees) to"
      r"|(?:ready|readiness|prepared|willing|willingness) to (?:provide|help|supply|assist|support|deliver|train"
      r"|strengthen|offer)"
@@ -26,7 +30,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("AGREE", "agreement", False,
      r"signed|signing|signs|agreed|agrees|ratified|ratifies|formali[sz]ed|(?:was|were|been) (?:created|founded"
      r"|established|formed)"
-     r"|(?:have|has|had) formed|formed (?:the|a|an|their)|founded|to form (?:the|a|an|their)|set up (?:the|a|an)"),
+     r"|(?:have|has|had) formed|formed (?:the|a|an|their)|founded|set up (?:the|a|an)"),
     ("AGREE", "agreement", True,
      r"agreements?|memorand(?:um|a|ums)(?: of understanding)?|accords?|treat(?:y|ies)|pact|deal|joint statement"
      r"|roadmap"),
@@ -39,10 +43,16 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:phone|telephone) (?:call|conversation)|took part in (?:the|a) (?:meeting|talks|summit|consultations)"),
     ("CONSULT", "talks", True, r"talks|meeting|meetings|summit|consultations|negotiations|visit"),
     ("SUPPORT", "statement", False,
-     r"supports|supported|backs|backed|praised|praises|hailed|hails|endorsed|endorses|congratulated"
+     r"(?:welcomed|welcomes|welcoming) (?:the |a |an |their |its )?(?:[\w'-]+ ){0,2}?(?:coup|decision|move|announcement"
+     r"|agreement|deal|step|election|result|vote|initiative|proposal|statement|takeover|withdrawal)"
+     r"|thanked|thanking|supports|supported|backs|backed|praised|praises|hailed|hails|endorsed|endorses|congratulated"
      r"|(?:voiced|expressed|reaffirmed|declared|pledged|offered) (?:\w+ ){0,2}(?:\"|“)?(?:\w+ )?support"
      r"|solidarity with"),
     ("SUPPORT", "statement", True, r"backing|support for"),
+    ("COOPERATE", "diplomacy", False,
+     r"reopened|reopens|re-opened|(?:restored|restores|resumed|resumes|established|establishes|re-established)"
+     r" (?:\w+ )?(?:diplomatic )?(?:ties|relations)|opened (?:an|its|a|their) (?:new )?embassy"),
+    ("COOPERATE", "diplomacy", True, r"reopening|re-opening"),
     ("COOPERATE", "cooperation", False,
      r"cooperated|cooperates|collaborated|collaborates|worked together|joint (?:military )?(?:exercises?|patrols?"
      r"|operations?)"),
@@ -51,16 +61,23 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|statement|message|lecture|verdict))|supplied|supplies|shipped|handed over|gifted"
      r"|(?:sent|sends|sending) (?:\w+ ){0,2}(?:troops|mercenaries|instructors|fighters|grain|wheat|fertili[sz]ers?"
      r"|aid|weapons|equipment|helicopters|jets|drones|advisers|advisors|tonnes)"
-     r"|provided|provides|providing"),
+     r"|provided|provides|providing"
+     r"|(?:brought|brings|bringing|hired|hires|recruited) (?:in )?(?:[\w'-]+ ){0,5}?(?:fighters|troops|mercenaries"
+     r"|instructors|advisers|advisors|contractors)"),
     ("AID", "aid", True,
      r"donations?|deliver(?:y|ies)|shipments?|humanitarian (?:aid|assistance)"
      r"|(?:military|financial|economic|food) aid"),
     ("RETREAT", "withdraw", False,
-     r"withdr[ae]wn?|withdraws|withdrawing|to withdraw|pull(?:ed|ing|s)? out|pulled back"
+     r"(?:would|will) (?:\w+ )?(?:leave|withdraw|pull out)"
+     r"|pull(?:ed|ing|s)? (?:[\w'-]+ ){1,8}?out of|withdr[ae]wn?|withdraws|withdrawing|to withdraw"
+     r"|pull(?:ed|ing|s)? out|pulled back|(?:left|leave|leaves|leaving) the country"
+     r"|end(?:ed|s|ing)? (?:the |its |their |his |her )?(?:[\w'-]+ ){0,3}?(?:mission|mandate|operations?|presence"
+     r"|deployment)s?\b"
      r"|quit|quits|quitting|exited|exits|exiting|left|leave|leaves|leaving"),
     ("RETREAT", "withdraw", True, r"withdrawal|departure|pull-?out|exit from"),
     ("REQUEST", "demand", False,
-     r"called for|calls for|calling for|call for|called on|calls on|demanded|demands|demanding|urged|urges|urging"
+     r"(?:told|instructed) (?:[\w'-]+ ){1,4}?to(?= [a-z])|called for|calls for|calling for|call for|called on|calls on"
+     r"|demanded|demands|demanding|urged|urges|urging"
      r"|appealed|appeals|asked|requested|requests"),
     ("ACCUSE", "statement", False,
      r"accused|accuses|accusing|accuse|condemned|condemns|condemning|criticised|criticized|criticises|criticizes|criticising|criticizing"
@@ -68,13 +85,20 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|claimed (?:that )?|alleged that"),
     ("ACCUSE", "statement", True, r"alleged|allegedly|allegations?|accusations?|criticism"),
     ("REJECT", "reject", False,
-     r"rejected|rejects|rejecting|refused|refuses|refusing|denied|denies|vetoed|turned down|ruled out"),
+     r"dismiss(?:ed|es|ing)? (?:[\w'-]+ ){0,3}(?:criticisms?|claims?|accusations?|allegations?|reports?|concerns?"
+     r"|calls?|suggestions?|charges?|fears?|warnings?|demands?|statements?)"
+     r"|rejected|rejects|rejecting|refused|refuses|refusing|denied|denies|vetoed|turned down|ruled out"),
     ("THREATEN", "threaten", False, r"threatened|threatens|threatening|warned|warns|ultimatum"),
     ("SANCTION", "sanction", False,
-     r"sanctioned|imposed sanctions|expelled|expels|expelling|expel|kicked out|kick out|kicks out|severed|severs"
-     r"|cut (?:\w+ )?ties"
-     r"|suspended|suspends|banned|bans|cancell?ed|cancels|revoked|revokes|terminated|terminates|broke off|breaks off"
-     r"|(?:denounced|tore up) (?:the|a|its) (?:\w+ ){0,2}(?:agreement|accord|treaty|deal)"),
+     r"(?:pushed|pushing|pushes|forced|forcing|drove|driven|driving|ordered|ordering|orders) (?:[\w'-]+ ){0,4}?"
+     r"(?:out\b|to leave)"
+     r"|gave (?:[\w'-]+ ){1,3}?(?:\d+|\w+) (?:hours|days|weeks) to leave"
+     r"|sanctioned|imposed sanctions|expelled|expels|expelling|expel|kicked out|kick out|kicks out"
+     r"|(?:severed|severs|severing|sever|cut|cuts|cutting|broke off|breaks off|breaking off|broken off)"
+     r" (?:[\w'-]+ ){0,2}(?:ties|relations)|severed|severs|broke off|breaks off"
+     r"|suspended|suspends|banned|bans|cancell?ed|cancels|revoked|revokes|terminated|terminates"
+     r"|(?:denounced|denouncing|tore up|tearing up|scrapped|scrapping|annulled|annulling|end|ends|ended|ending)"
+     r" (?:[\w'-]+ ){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|military cooperation)"),
     ("SANCTION", "sanction", True, r"sanctions|embargo|expulsion"),
     ("PROTEST", "protest", False,
      r"protested|protests|protesting|demonstrated|demonstrations?|rallied|marched|went on strike"),
@@ -85,6 +109,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"arrested|arrests|arresting|detained|detains|detaining|(?:taken|took|taking) into custody|(?:were|was|been|are"
      r"|is) held"
      r"|kidnapped|abducted|jailed|imprisoned|sentenced|raided"),
+    ("COERCE", "seizure", False,
+     r"nationali[sz](?:ed|es|e|ing)|nationali[sz]ation of|expropriated|expropriates|confiscated|confiscates"),
     ("COERCE", "coup", False,
      r"seized power|seize power|seizing power|(?:came|come|coming) to power|took power|taken power|overthrew"
      r"|overthrown|ousted|toppled"),
@@ -92,8 +118,10 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("COERCE", "coup", True, r"coups?|overthrow|putsch"),
     ("ASSAULT", "attack", False,
      r"attacked|attacks|attacking|killed|kills|killing|bombed|bombing|shelled|shelling|clashed|clashes|ambushed|massacred"
-     r"|(?:air|drone) ?strikes?"),
-    ("ASSAULT", "insurgency", True, r"insurgency|violence|attack|fighting"),
+     r"|(?:air|drone) ?strikes?|fought|battled|battling|stormed|overran|captured|recaptured|retook|retaken"
+     r"|(?:took|taken|takes|taking|seized|seizes|regained|gained) control (?:[\w'-]+ ){0,3}?of"
+     r"|suffered (?:\w+ )?(?:losses|casualties|defeats?)"),
+    ("ASSAULT", "insurgency", True, r"insurgency|violence|attack|fighting|battles?|offensive|rebellion"),
     ("OTHER", "appointment", False,
      r"appointed|appoints|named (?:as )?(?:the )?(?:new )?(?:prime minister|president|minister|head|chief)"),
     ("OTHER", "dismissal", False, r"dismissed|sacked|fired|removed from (?:his|her|their) (?:post|position|office)s?"),
@@ -126,8 +154,37 @@ class Trigger:
     weak: bool
 
 
+# "said Russia would increase …": a promise only when reported ("would" alone may be a condition).
+FUTURE_PLEDGE = re.compile(r"(?:would|will)\s", re.I)
+# Military people or goods whose arrival is a deployment.
+_PERSONNEL = re.compile(
+    r"\b(?:instructors|troops|soldiers|personnel|fighters|mercenaries|advisers|advisors|servicemen|paratroopers"
+    r"|equipment|weapons|arms|helicopters|aircraft|drones|shipments?)\b[^.;]*$", re.I)
+# Standing situations, not acts: "troops are stationed", "people accused of …".
+_STATE_NOT_EVENT = re.compile(
+    r"\b(?:are|is|remain|remains)\s+(?:still\s+)?(?:stationed|based)$"
+    r"|\b(?:people|those|persons|individuals|anyone|men|women)\s+(?:\w+\s+)?(?:accused|suspected|charged)$", re.I)
+# "killed in a plane crash": an accident, not an attack.
+_ACCIDENT = re.compile(r"\s+in\s+an?\s+(?:[\w-]+\s+){0,2}(?:crash|accident|collision|fire)\b", re.I)
+# "does not end", "never signed": no event.
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|n't)\s+(?:\w+ly\s+|yet\s+|been\s+)?$", re.I)
+# A noun with its own setting is not an event: "At the summit, Putin promised …".
+_SETTING = re.compile(
+    r"\b(?:at|during|on\s+the\s+sidelines\s+of|ahead\s+of|in\s+the\s+run-up\s+to)\s+(?:the|a|an|this|that|last|next)"
+    r"\s+(?:[\w-]+\s+){0,4}$", re.I)
+# A noun with its own doer or date names an event even beside a verb: "a visit to Niamey by a US delegation",
+# "the sanctions regime, set up in 2017".
+_NOUN_WITH_AGENT = re.compile(
+    r"^(?:\s+(?:to|of|in)\s+(?:the\s+)?[A-Z][\w'-]+)?\s+by\s+(?:a|an|the)?\s*[A-Z]"
+    r"|^(?:\s+\w+)?,?\s+(?:set\s+up|imposed|introduced|established|adopted)\s+in\s+(?:\d{4}|[A-Z])")
+# What someone is accused of is the accusation's content, not an event of its own ("accused of killing").
+_CHARGED_WITH = re.compile(
+    r"\b(?:accused|accusing|accuses|accuse|suspected|charged|convicted|guilty|allegations?|accusations?)\b"
+    r"[^.;]{0,60}\b(?:of|with)\s+(?:[\w'-]+\s+){0,2}$", re.I)
+_REQUEST_TO = re.compile(r"\s+(?:[\w'-]+\s+){0,4}?to\s+[a-z]", re.I)
 _PLEDGE_ENDS = (" to", "provide", "help", "supply", "assist", "support", "deliver", "train", "strengthen", "offer")
-_DATE_AFTER = re.compile(r"^\s+(?:\w+\s+){0,2}(?:in|on|last|since)\s+(?:[A-Z]\w+|\d{4})")
+# "the talks in Moscow on Thursday": a noun with its own place or date; "an attack on Malian troops" is not.
+_DATE_AFTER = re.compile(r"^\s+(?:\w+\s+){0,2}(?:in|on|last|since)\s+(?:(?P<word>[A-Z]\w+)|\d{4})")
 _REPORTED_NOUN = re.compile(r"\b(?:confirmed|announced|reported|ordered|approved)\s+(?:the|a|an)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -153,26 +210,52 @@ def find_triggers(text: str, keep_weak_in: tuple[tuple[int, int], ...] = ()) -> 
         if any(trig.start < c.end and c.start < trig.end for c in chosen):
             continue
         chosen.append(trig)
+    chosen = [_arrival(text, t) for t in chosen if (not FUTURE_PLEDGE.match(t.text) or REPORTING.search(text[:t.start]))
+              and not _CHARGED_WITH.search(text[:t.start]) and not _STATE_NOT_EVENT.search(_around(text, t))
+              and not _NEGATED.search(text[max(0, t.start - 30):t.start])
+              and not (t.event_type == "ASSAULT" and _ACCIDENT.match(text, t.end))]
+    chosen = [t for t in chosen if not (t.weak and _SETTING.search(text[:t.start]))]
     strong = [t for t in chosen if not t.weak or any(s <= t.start < e for s, e in keep_weak_in)
-              or _DATE_AFTER.match(text[t.end:]) or _REPORTED_NOUN.search(text[:t.start])]
+              or _dated_or_placed(text[t.end:]) or _REPORTED_NOUN.search(text[:t.start])
+              or _NOUN_WITH_AGENT.match(text[t.end:])]
     if strong:
         chosen = strong
     chosen.sort(key=lambda t: t.start)
     return _absorb_complements(text, chosen)
 
 
+def _dated_or_placed(rest: str) -> bool:
+    match = _DATE_AFTER.match(rest)
+    return bool(match) and not (match.group("word") and fold(match.group("word")) in demonym_names())
+
+
+def _around(text: str, trig: Trigger) -> str:
+    return text[max(0, trig.start - 40):trig.end].lower()
+
+
+def _arrival(text: str, trig: Trigger) -> Trigger:
+    """Troops or instructors who "arrived in" a country were sent there: military aid, not a visit."""
+    if trig.event_type == "CONSULT" and trig.text.lower().startswith(("arrived", "arrive", "landed")) \
+            and _PERSONNEL.search(text[max(0, trig.start - 90):trig.start]):
+        return Trigger(trig.start, trig.end, trig.text, "AID", "military", False)
+    return trig
+
+
 def _absorb_complements(text: str, triggers: list[Trigger]) -> list[Trigger]:
-    """A pledge governs what follows it ("committed to helping … acquire arms … to deploy")."""
+    """A pledge or a demand governs what follows it ("committed to helping … to deploy", "urged X to leave")."""
     out: list[Trigger] = []
     pledge_end = None
     for trig in triggers:
-        if pledge_end is not None and re.search(r";|,\s+(?!and\b)[a-z]", text[pledge_end:trig.start]):
+        if pledge_end is not None and re.search(r";|,\s+(?!and\b)[a-z]|,\s+and\s+(?:the|a|an|its|their|[A-Z])",
+                                                text[pledge_end:trig.start]):
             pledge_end = None
-        if pledge_end is not None and trig.event_type != "AGREE":
+        if pledge_end is not None and trig.event_type not in ("AGREE", "REQUEST"):
             continue
         out.append(trig)
         if trig.event_type == "AGREE" and trig.mode == "pledge" and trig.text.lower().endswith(_PLEDGE_ENDS):
             pledge_end = trig.end
+        if trig.event_type == "REQUEST" and (trig.text.lower().endswith(" to") or _REQUEST_TO.match(text, trig.end)):
+            pledge_end = trig.end  # "told the council to withdraw the mission": what is asked is not done
     # Two triggers of the same type in one clause name one event.
     merged: list[Trigger] = []
     for trig in out:
