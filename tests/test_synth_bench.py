@@ -1,0 +1,148 @@
+"""Synthetic stores, the fast read paths against a plain pandas computation, and bench --json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.__main__ import main
+from analysis.bench import FILTERS, PAGES, PandasBaseline
+from analysis.filters import Filters
+from analysis.importers.load import import_file
+from analysis.schema import PLOVER_TYPES
+from analysis.store import EventStore
+from analysis.synth import build_synthetic
+
+FIXTURES = Path(__file__).parent / "fixtures"
+N = 2000
+
+
+@pytest.fixture(scope="module")
+def synth_store():
+    with EventStore(":memory:") as store:
+        build_synthetic(store, N, seed=11)
+        yield store
+
+
+CHECKED_FILTERS = [
+    Filters(),
+    FILTERS["one-country-year"],
+    Filters(countries=("NER", "RUS"), types=("CONSULT", "AGREE", "ASSAULT")),
+    Filters(date_from=dt.date(2021, 3, 5)),
+    Filters(date_to=dt.date(2019, 6, 30), origins=("acled", "curated")),
+    Filters(actors=("syn:state:RUS",), topics=("russia-aes",)),
+    Filters(outlets=("TASS", "AFP"), countries=("BFA",)),
+]
+
+
+def test_synthetic_store_has_a_realistic_shape(synth_store):
+    events = synth_store.table("events")
+    links = synth_store.table("event_actors")
+    assert len(events) == N
+    assert set(events["event_type"]) == set(PLOVER_TYPES)
+    per_event = links.groupby("event_id").size()
+    assert per_event.min() >= 1 and per_event.max() <= 6 and len(per_event) == N
+    dates = pd.to_datetime(events["date"])
+    assert dates.min().year == 2016 and dates.max().year == 2025
+    # Skewed: the busiest actor takes part in far more events than the typical one.
+    per_actor = links.groupby("actor_id").size()
+    assert per_actor.max() > 10 * per_actor.median()
+    assert set(events["date_precision"]) == {"day", "month", "year"}
+
+
+def test_synth_refuses_a_store_with_events(synth_store):
+    with pytest.raises(ValueError, match="already holds events"):
+        build_synthetic(synth_store, 10)
+
+
+@pytest.mark.parametrize("filters", CHECKED_FILTERS, ids=lambda f: str(f)[:60])
+def test_fast_reads_match_a_plain_pandas_computation(synth_store, filters):
+    """The fact tables and totals give the same answers as pandas on the base tables."""
+    pandas = PandasBaseline(synth_store)
+    selected = pandas.select(filters)
+    if filters.outlets:
+        ids = pandas.event_sources.merge(pandas.sources, on="source_id")
+        selected = selected[selected["event_id"].isin(ids.loc[ids["outlet"].isin(filters.outlets), "event_id"])]
+    if filters.types:
+        selected = selected[selected["event_type"].isin(filters.types)]
+    if filters.origins:
+        selected = selected[selected["origin"].isin(filters.origins)]
+    if filters.topics:
+        selected = selected[selected["topic"].isin(filters.topics)]
+    if filters.actors:
+        ids = pandas.event_actors.loc[pandas.event_actors["actor_id"].isin(filters.actors), "event_id"]
+        selected = selected[selected["event_id"].isin(ids)]
+    assert synth_store.event_count(filters) == len(selected)
+
+    page = synth_store.events_page(filters, limit=25, offset=5)
+    expected = selected.sort_values(["date", "event_id"], ascending=[False, True]).iloc[5:30]
+    assert page["event_id"].tolist() == expected["event_id"].tolist()
+
+    links = pandas.event_actors[pandas.event_actors["event_id"].isin(selected["event_id"])]
+    per_actor = links.groupby("actor_id").size().sort_index()
+    got = synth_store.actor_event_counts(filters).set_index("actor_id")["events"].sort_index()
+    assert got.to_dict() == per_actor.to_dict()
+
+    pairs = links.merge(links, on="event_id")
+    pairs = pairs[pairs["actor_id_x"] < pairs["actor_id_y"]].groupby(["actor_id_x", "actor_id_y"]).size()
+    got_pairs = synth_store.cooccurrence_pairs(filters).set_index(["actor_a", "actor_b"])["together"]
+    assert got_pairs.sort_index().to_dict() == pairs.sort_index().to_dict()
+    top = synth_store.cooccurrence_pairs(filters, limit=10)
+    assert top["together"].tolist() == sorted(pairs.tolist(), reverse=True)[:10]
+
+    places = selected.groupby("place_id").size()
+    got_places = synth_store.place_counts(filters).set_index("place_id")["events"]
+    assert got_places.sort_index().to_dict() == places.sort_index().to_dict()
+
+    counts = synth_store.counts_over_time(filters, "year")
+    assert counts["events"].sum() == len(selected)
+    figures = synth_store.overview(filters)
+    assert figures["events"] == len(selected)
+    assert figures["actors"] == links["actor_id"].nunique()
+
+    capital_links = synth_store.capital_links(filters)
+    if len(capital_links):
+        assert capital_links["events"].sum() >= len(capital_links)
+        ids = capital_links["event_ids"].str.split(",")
+        assert (ids.str.len() == capital_links["events"].clip(upper=20)).all()
+        assert set(ids.explode()) <= set(selected["event_id"])
+
+
+def views(store, filters):
+    links = store.capital_links(filters).drop(columns=["event_ids", "event_types", "roles"])
+    return (store.overview(filters), store.cooccurrence_pairs(filters).to_dict("records"), links.to_dict("records"),
+            store.actor_event_counts(filters).to_dict("records"), store.place_counts(filters).to_dict("records"),
+            store.counts_over_time(filters, "day").to_dict("records"))
+
+
+def test_imports_into_a_big_store_keep_the_totals_right(tmp_path):
+    """Incremental refresh after an import equals a full rebuild of the derived tables."""
+    path = tmp_path / "store.duckdb"
+    with EventStore(path) as store:
+        build_synthetic(store, 500, seed=3)
+        import_file(store, "gdelt", FIXTURES / "gdelt2_slice.CSV", progress=False)
+        import_file(store, "acled", FIXTURES / "acled_current.csv", progress=False)
+        import_file(store, "acled", FIXTURES / "acled_current_update.csv", progress=False)
+        incremental = {f: views(store, f) for f in (Filters(), Filters(countries=("MLI",)))}
+        cur = store.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        store._refresh_derived(cur)
+        cur.execute("COMMIT")
+        rebuilt = {f: views(store, f) for f in incremental}
+    assert incremental == rebuilt
+
+
+def test_bench_json_lines(tmp_path, capsys):
+    code = main(["bench", "--events", "300", "--runs", "1", "--json", "--dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert {(r["page"], r["filter"]) for r in rows} == {(p, f) for p in PAGES for f in FILTERS}
+    for row in rows:
+        assert row["events"] == 300
+        assert {"p50_ms", "p95_ms", "peak_mb", "pandas_p50_ms", "speedup"} <= set(row)
+        assert row["p95_ms"] >= row["p50_ms"] > 0 and row["peak_mb"] > 0
