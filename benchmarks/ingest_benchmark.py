@@ -10,7 +10,7 @@
    written one after the other in round 2. A held-out set is blind only for its first run:
    ``heldout`` was then used to find failures, ``heldout2`` was written to measure the rules
    fixed on it and then used the same way, ``heldout3`` measures the final rules once. The
-   first run of each held-out set (docs/ingest.md) says what to expect on new text.
+   first run of each held-out set (README.md, "Measured quality and speed") says what to expect on new text.
 3. Speed on one core: articles of about 600 words per second, per stage, against a naive
    baseline (dateparser's search_dates on every sentence and a fuzzy scan of every word
    run against every name) on the same articles.

@@ -310,9 +310,9 @@ def test_view_parameters():
 
 
 def test_every_url_parameter_is_documented():
-    text = (ROOT / "docs" / "dashboard.md").read_text(encoding="utf-8")
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in [*FILTER_PARAMS, *VIEW_PARAMS]:
-        assert f"`{name}`" in text, f"docs/dashboard.md does not describe the URL parameter {name}"
+        assert f"`{name}`" in text, f"README.md does not describe the URL parameter {name}"
 
 
 # --- the query functions the pages add (checked against the general ones) ------------------------

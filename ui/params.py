@@ -1,7 +1,7 @@
 """The address bar as a view: query parameters to a Filters value and back (no Streamlit here).
 
 Parameters are part of the product (people bookmark and send them), documented in
-``docs/dashboard.md``. Parsing never fails: a value that is unknown or malformed is dropped
+``README.md`` (URL parameters). Parsing never fails: a value that is unknown or malformed is dropped
 and named in a note that the page shows.
 """
 
