@@ -401,19 +401,23 @@ class EventStore:
                     frame["updated_at"] = frame["updated_at"].fillna(now)
                 self._insert_frame(cur, name, frame)
                 counts[name] = len(frame)
-            touched = sorted({r["event_id"] for name in ("events", "event_actors", "event_sources")
-                              for r in clean.get(name) or []})
-            new_capital = any(r.get("is_capital") for r in clean.get("places") or [])
-            cur.register("touched_events", pd.DataFrame({"event_id": pd.Series(touched, dtype=object)}))
-            try:
-                self._refresh_derived(cur, None if new_capital else "SELECT event_id FROM touched_events")
-            finally:
-                cur.unregister("touched_events")
+            self._refresh_touched(cur, clean)
             cur.execute("COMMIT")
         except Exception:
             cur.execute("ROLLBACK")
             raise
         return counts
+
+    def _refresh_touched(self, cur, clean: dict[str, list[dict]], also_touched=()) -> None:
+        """Bring the derived tables up to date for the events a write touched (all, after a new capital)."""
+        touched = sorted({r["event_id"] for name in ("events", "event_actors", "event_sources")
+                          for r in clean.get(name) or []} | set(also_touched))
+        new_capital = any(r.get("is_capital") for r in clean.get("places") or [])
+        cur.register("touched_events", pd.DataFrame({"event_id": pd.Series(touched, dtype=object)}))
+        try:
+            self._refresh_derived(cur, None if new_capital else "SELECT event_id FROM touched_events")
+        finally:
+            cur.unregister("touched_events")
 
     @staticmethod
     def _insert_frame(cur, name: str, frame: pd.DataFrame) -> None:

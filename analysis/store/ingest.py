@@ -106,14 +106,7 @@ def write_batch(store: EventStore, clean: dict[str, list[dict]], touched_events:
                 [{"label": None, "document": None, "context": None, **row, "seen_at": now} for row in unknown_names],
             )
             counts["unknown_names"] = len(unknown_names)
-        touched = sorted({r["event_id"] for name in ("events", "event_actors", "event_sources")
-                          for r in clean.get(name) or []} | set(touched_events))
-        new_capital = any(r.get("is_capital") for r in clean.get("places") or [])
-        cur.register("touched_events", pd.DataFrame({"event_id": pd.Series(touched, dtype=object)}))
-        try:
-            store._refresh_derived(cur, None if new_capital else "SELECT event_id FROM touched_events")
-        finally:
-            cur.unregister("touched_events")
+        store._refresh_touched(cur, clean, touched_events)
         cur.execute("COMMIT")
     except Exception:
         cur.execute("ROLLBACK")
