@@ -30,6 +30,7 @@ FILTERS = {
     "none": Filters(),
     "one-country-year": Filters(countries=("MLI",), date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)),
 }
+MAP_ARCS = 150  # the arcs the map page draws (ui.charts)
 MARKS = 2000  # timeline marks drawn one by one at most
 TOP_PAIRS = 200
 PAGE_ROWS = 50
@@ -49,7 +50,7 @@ def store_page(store: EventStore, page: str, filters: Filters):
         lanes = store.event_actors_for(marks["event_id"].tolist())
         return counts, marks, lanes
     if page == "map":
-        return store.capital_links(filters), store.place_counts(filters)
+        return store.capital_links(filters, limit=MAP_ARCS), store.place_counts(filters)
     if page == "actors":
         return store.cooccurrence_pairs(filters, limit=TOP_PAIRS), store.actor_event_counts(filters)
     if page == "events":

@@ -334,9 +334,8 @@ def top_capital_links(store: EventStore, filters: Filters, limit: int = 150,
     Like :func:`capital_links`, but the summaries are looked up for the arcs drawn only, so
     that a store of a million events answers in well under a second.
     """
-    links = store.capital_links(filters)
-    total = len(links)
-    links = links.head(limit).reset_index(drop=True)
+    links = store.capital_links(filters, limit=limit)
+    total = int(links["total_links"].iloc[0]) if len(links) else 0
     if links.empty:
         return links.assign(latest_events=[]), total
     ids = sorted({i for text in links["event_ids"] for i in text.split(",")})

@@ -856,12 +856,13 @@ class EventStore:
             params,
         )
 
-    def capital_links(self, filters: Filters) -> pd.DataFrame:
+    def capital_links(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
         """Arcs from each taking-part actor's home capital to the event's place.
 
         One row per (capital, place) with the number of distinct events, the ids of the
         most recent ones (at most ``LINK_EVENT_IDS``) and the latest date; an actor at home
-        (capital = place) draws no arc.
+        (capital = place) draws no arc. ``limit`` keeps the busiest arcs only;
+        ``total_links`` counts them all.
         """
         if filters.is_empty:
             cte, params = "WITH links AS (SELECT * FROM total_links)", {}
@@ -871,15 +872,21 @@ class EventStore:
                     f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
             params["id_cap"] = LINK_EVENT_IDS
             cte = f"{cte}, {_links_ctes(legs, 'sel')}"
+        page = ""
+        if limit is not None:
+            params["link_limit"] = int(limit)
+            page = "LIMIT $link_limit"
         return self._df(
             f"""{cte}
             SELECT l.from_id, f.name AS from_name, f.country AS from_country, f.lat AS from_lat, f.lon AS from_lon,
                    l.to_id, t.name AS to_name, t.country AS to_country, t.lat AS to_lat, t.lon AS to_lon,
-                   l.events, l.latest, l.event_ids, l.event_types, l.roles
+                   l.events, l.latest, l.event_ids, l.event_types, l.roles,
+                   COUNT(*) OVER () AS total_links
             FROM links l
             JOIN places f ON f.place_id = l.from_id
             JOIN places t ON t.place_id = l.to_id
             ORDER BY l.events DESC, from_name, to_name, l.from_id, l.to_id
+            {page}
             """,
             params,
         )
