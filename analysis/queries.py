@@ -110,26 +110,24 @@ def place_counts(store: EventStore, filters: Filters) -> pd.DataFrame:
     return store.place_counts(filters)
 
 
-def capital_links(store: EventStore, filters: Filters, latest: int = 3) -> pd.DataFrame:
-    """Map arcs (home capital → event place) with counts and the latest event summaries."""
-    links = store.capital_links(filters)
+def capital_links(store: EventStore, filters: Filters, latest: int = 3, limit: int | None = None) -> pd.DataFrame:
+    """Map arcs (home capital → event place) with counts and the latest event summaries.
+
+    ``limit`` keeps the busiest arcs; summaries are looked up for the arcs returned only.
+    """
+    links = store.capital_links(filters, limit=limit)
     if links.empty:
-        links["latest_events"] = []
-        return links
+        return links.assign(latest_events=[])
     ids = sorted({i for text in links["event_ids"] for i in text.split(",")})
-    details = store.events_by_id(ids).sort_values("date", ascending=False)
-    summaries = {r.event_id: f"{date_label(r.date, r.date_precision)}: {r.summary}" for r in details.itertuples()}
-    order = {r.event_id: i for i, r in enumerate(details.itertuples())}
+    details = store.events_by_id(ids)
+    summaries = {r.event_id: (r.date, f"{date_label(r.date, r.date_precision)}: {r.summary}")
+                 for r in details.itertuples()}
     links["latest_events"] = [
-        [summaries[i] for i in sorted(text.split(","), key=lambda i: order.get(i, 0))[:latest] if i in summaries]
-        for text in links["event_ids"]
+        [text for _, text in sorted((summaries[i] for i in text_ids.split(",") if i in summaries),
+                                    key=lambda item: item[0], reverse=True)[:latest]]
+        for text_ids in links["event_ids"]
     ]
     return links
-
-
-def events_for_ids(store: EventStore, ids: list[str]) -> pd.DataFrame:
-    """Events by id (for tooltips and chart selections)."""
-    return store.events_by_id(ids)
 
 
 def actor_event_counts(store: EventStore, filters: Filters) -> pd.DataFrame:
@@ -329,25 +327,9 @@ def timeline_data(store: EventStore, filters: Filters, by: str = "country", limi
 
 def top_capital_links(store: EventStore, filters: Filters, limit: int = 150,
                       latest: int = 3) -> tuple[pd.DataFrame, int]:
-    """The ``limit`` busiest map arcs with their latest event summaries, and how many arcs there are.
-
-    Like :func:`capital_links`, but the summaries are looked up for the arcs drawn only, so
-    that a store of a million events answers in well under a second.
-    """
-    links = store.capital_links(filters, limit=limit)
-    total = int(links["total_links"].iloc[0]) if len(links) else 0
-    if links.empty:
-        return links.assign(latest_events=[]), total
-    ids = sorted({i for text in links["event_ids"] for i in text.split(",")})
-    details = store.events_by_id(ids)
-    summaries = {r.event_id: (r.date, f"{date_label(r.date, r.date_precision)}: {r.summary}")
-                 for r in details.itertuples()}
-    links["latest_events"] = [
-        [text for _, text in sorted((summaries[i] for i in ids.split(",") if i in summaries),
-                                    key=lambda item: item[0], reverse=True)[:latest]]
-        for ids in links["event_ids"]
-    ]
-    return links, total
+    """The ``limit`` busiest map arcs with their latest event summaries, and how many arcs there are."""
+    links = capital_links(store, filters, latest=latest, limit=limit)
+    return links, int(links["total_links"].iloc[0]) if len(links) else 0
 
 
 def top_actors(store: EventStore, filters: Filters, top: int = 30) -> tuple[pd.DataFrame, pd.DataFrame, int]:

@@ -384,28 +384,31 @@ class EventStore:
         Rows whose key already exists are an error (the transaction is rolled back).
         Returns the number of rows written per table.
         """
-        counts = {}
         cur = self.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
-            now = dt.datetime.now().replace(microsecond=0)
-            for name in TABLE_ORDER:
-                rows = clean.get(name) or []
-                if not rows:
-                    continue
-                table = TABLES[name]
-                cols = table.column_names
-                frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
-                if name == "events":
-                    frame["created_at"] = frame["created_at"].fillna(now)
-                    frame["updated_at"] = frame["updated_at"].fillna(now)
-                self._insert_frame(cur, name, frame)
-                counts[name] = len(frame)
+            counts = self._insert_tables(cur, clean, dt.datetime.now().replace(microsecond=0))
             self._refresh_touched(cur, clean)
             cur.execute("COMMIT")
         except Exception:
             cur.execute("ROLLBACK")
             raise
+        return counts
+
+    def _insert_tables(self, cur, clean: dict[str, list[dict]], now: dt.datetime) -> dict[str, int]:
+        """Insert validated rows table by table, in reference order, inside the caller's transaction."""
+        counts = {}
+        for name in TABLE_ORDER:
+            rows = clean.get(name) or []
+            if not rows:
+                continue
+            cols = TABLES[name].column_names
+            frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+            if name == "events":
+                frame["created_at"] = frame["created_at"].fillna(now)
+                frame["updated_at"] = frame["updated_at"].fillna(now)
+            self._insert_frame(cur, name, frame)
+            counts[name] = len(frame)
         return counts
 
     def _refresh_touched(self, cur, clean: dict[str, list[dict]], also_touched=()) -> None:

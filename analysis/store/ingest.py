@@ -11,7 +11,6 @@ import datetime as dt
 
 import pandas as pd
 
-from analysis.schema import TABLE_ORDER, TABLES
 from analysis.store.core import EventStore, _Params
 
 
@@ -72,22 +71,11 @@ def write_batch(store: EventStore, clean: dict[str, list[dict]], touched_events:
     ``improvements`` are finer dates or missing places for stored events that the pipeline
     itself extracted (origin 'extracted'); curated events are never changed.
     """
-    counts: dict[str, int] = {}
     cur = store.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
         now = dt.datetime.now().replace(microsecond=0)
-        for name in TABLE_ORDER:
-            rows = clean.get(name) or []
-            if not rows:
-                continue
-            cols = TABLES[name].column_names
-            frame = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
-            if name == "events":
-                frame["created_at"] = frame["created_at"].fillna(now)
-                frame["updated_at"] = frame["updated_at"].fillna(now)
-            store._insert_frame(cur, name, frame)
-            counts[name] = len(frame)
+        counts = store._insert_tables(cur, clean, now)
         for event_id in dict.fromkeys(touched_events):
             cur.execute("UPDATE events SET updated_at = $now WHERE event_id = $event_id",
                         {"now": now, "event_id": event_id})
