@@ -40,6 +40,8 @@ def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int,
         fig.update_layout(height=compact_height, showlegend=False, title=None,
                           margin={"l": 110, "r": 10, "t": 10, "b": 30})
         fig.update_yaxes(title_text=None)
+        # The note on events left off the axis does not fit the small version; the Timeline page shows it.
+        fig.update_xaxes(title_text=None)
     return fig.to_dict(), events, lanes
 
 
