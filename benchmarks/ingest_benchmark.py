@@ -19,7 +19,7 @@ The matching rule is ``analysis.ingest.merge.same_event`` (compatible type, a sh
 dates overlapping within their precision with a day of slack, places agreeing); each gold
 event is matched to at most one stored event (greedy, best score first).
 
-Run: ``python benchmarks/ingest_benchmark.py [--sets seeds,dev,heldout,heldout2,heldout3] [--skip-speed] [--show]``.
+Run: ``python benchmarks/ingest_benchmark.py [--sets seeds,dev,heldout,...] [--skip-speed] [--show]``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ if not SEEDS.exists():
     SEEDS = Path("/work/shared/seeds")
 ARTICLES = ROOT / "tests" / "articles"
 ARTICLE_SETS = {"dev": ("dev", "gold.json"), "heldout": ("heldout", "gold_heldout.json"),
-                "heldout2": ("heldout2", "gold_heldout2.json"), "heldout3": ("heldout3", "gold_heldout3.json")}
+                "heldout2": ("heldout2", "gold_heldout2.json"), "heldout3": ("heldout3", "gold_heldout3.json"),
+                "heldout4": ("heldout4", "gold_heldout4.json")}
 UNDATED_YEARS = 3
 
 
@@ -304,7 +305,8 @@ def articles_benchmark(which: str, show: bool) -> dict | None:
     label = {"dev": "own articles, development set (tests/articles/dev: rules looked at and tuned on)",
              "heldout": "own articles, held-out set (tests/articles/heldout: blind for its first run only)",
              "heldout2": "own articles, second held-out set (tests/articles/heldout2: blind for its first run only)",
-             "heldout3": "own articles, third held-out set (tests/articles/heldout3: run once, on the final rules)",
+             "heldout3": "own articles, third held-out set (tests/articles/heldout3: blind for its first run only)",
+             "heldout4": "own articles, fourth held-out set (tests/articles/heldout4: blind for its first run only)",
              }[which]
     return score(keys_from_tables(gold), found_keys, label, show, names)
 
@@ -399,8 +401,8 @@ def _whole(raw: list[tuple[str, bytes]], given: dt.date) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list matched, missed and unmatched events")
-    parser.add_argument("--sets", default="seeds,dev,heldout,heldout2,heldout3",
-                        help="comma-separated: seeds, dev, heldout, heldout2, heldout3 (default: all)")
+    parser.add_argument("--sets", default="seeds,dev,heldout,heldout2,heldout3,heldout4",
+                        help="comma-separated: seeds, dev, heldout, heldout2, heldout3, heldout4 (default: all)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()

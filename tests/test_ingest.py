@@ -409,3 +409,72 @@ def test_the_same_month_takes_the_period_named_before():
                           "met Niger's leader in Niamey.", dt.date(2024, 2, 5))
     consult = next(c for c in cands if c.event_type == "CONSULT")
     assert (consult.date, consult.precision) == (dt.date(2023, 12, 1), "month")
+
+
+# --- round 3: rules written after the third and fourth held-out sets --------------------------
+
+def test_a_date_line_with_an_update_time_gives_the_publication_date():
+    assert parse_date_line("Published: Tuesday 28 November 2023, 10:42 GMT | Updated: 11:05 GMT") == dt.date(
+        2023, 11, 28)
+    assert parse_date_line("3 min read | Print | Email") is None
+
+
+def test_a_year_in_front_of_a_noun_dates_the_noun_not_the_verb():
+    cands = candidates_of("Mali's military government on Thursday ended the 2015 peace agreement with separatist "
+                          "groups.", dt.date(2024, 1, 26))
+    ended = next(c for c in cands if c.event_type == "SANCTION")
+    assert (ended.date, ended.precision) == (dt.date(2024, 1, 25), "day")
+
+
+def test_a_passive_agreement_takes_the_parties_of_the_agreement_named_before():
+    cands = candidates_of("Mali's military government on Thursday ended the 2015 peace agreement with separatist "
+                          "groups. The agreement had been signed in 2015 in Algiers.", dt.date(2024, 1, 26))
+    signed = next(c for c in cands if c.event_type == "AGREE")
+    assert (signed.date, signed.precision) == (dt.date(2015, 1, 1), "year")
+    assert "sahel-separatists" in signed.actors
+
+
+def test_the_army_is_the_army_of_the_country_the_story_is_about():
+    gaz = gazetteer()
+    text = "Mali's junta ended the deal. Fighting between the army and the separatists resumed."
+    ctx = DocumentContext(published=dt.date(2024, 1, 26))
+    first, second = text.split(". ", 1)
+    find_names(first, gaz, ctx)
+    actors, _ = find_names(second, gaz, ctx)
+    assert gaz.actors[next(m.actor_id for m in actors if m.text == "the army")].name == "Malian Armed Forces"
+    actors, _ = find_names("He was a respected figure in the army.", gaz, ctx)
+    assert not any(m.text == "the army" for m in actors)
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("The United States handed over its last base in Agadez to the Nigerien army.", ["RETREAT"]),
+    ("Russia handed over 25,000 tonnes of wheat.", ["AID"]),
+    ("The minister rebuffed the report.", ["REJECT"]),  # a past form written by lemminflect
+    ("The junta counts Russia among its partners and hosts Russian military instructors.", []),
+    ("Soldiers executed at least 223 civilians in two villages.", ["ASSAULT"]),
+    ("The regulator ordered internet providers to block access to the websites.", ["SANCTION"]),
+])
+def test_round_three_trigger_rules(sentence, types):
+    assert [t.event_type for t in find_triggers(sentence)] == types
+
+
+def test_a_participle_clause_keeps_the_doer_of_the_clause_before():
+    cands = candidates_of("Mali, Burkina Faso and Niger said on Monday they were withdrawing from the International "
+                          "Criminal Court, calling the court an instrument of neo-colonial repression.",
+                          dt.date(2025, 9, 23))
+    accuse = next(c for c in cands if c.event_type == "ACCUSE")
+    assert {"state-mli", "state-bfa", "state-ner"} <= {a for a, r in accuse.actors.items() if r == "source"}
+
+
+def test_small_sahel_towns_are_places_and_media_are_actors():
+    gaz = gazetteer()
+    actors, places, _ = names_in("Fighters attacked a camp near Tillia; the BBC and Human Rights Watch reported it.",
+                                 gaz)
+    assert [gaz.places[p].country for _, p in places] == ["NER"]
+    assert {"bbc", "human-rights-watch"} <= {a for _, a in actors}
+
+
+def test_a_role_before_a_name_registers_the_person():
+    gaz = gazetteer()
+    actors, _, _ = names_in("He was received by the head of Roscosmos, Yuri Borisov, in Moscow.", gaz)
+    assert gaz.actors[dict(actors)["Yuri Borisov"]].kind == "person"

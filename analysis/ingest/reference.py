@@ -116,6 +116,26 @@ ORGANISATIONS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] 
       "Tuareg separatists", "Tuareg-led separatists", "northern separatists", "rebel groups")),
     ("sahel-jihadist-groups", "Jihadist armed groups in the Sahel", "organisation", "", "armed_group", "",
      ("jihadists", "jihadist groups", "jihadist insurgents", "jihadist insurgency", "jihadist fighters")),
+    # Rights bodies and foreign media: the juntas' reports, suspensions and bans name them often.
+    ("human-rights-watch", "Human Rights Watch", "organisation", "USA", "civil_society", "", ("HRW",)),
+    ("amnesty-international", "Amnesty International", "organisation", "GBR", "civil_society", "", ("Amnesty",)),
+    ("icrc", "International Committee of the Red Cross", "organisation", "CHE", "civil_society", "",
+     ("ICRC", "Red Cross")),
+    ("msf", "Medecins Sans Frontieres", "organisation", "CHE", "civil_society", "",
+     ("MSF", "Doctors Without Borders")),
+    ("rfi", "Radio France Internationale", "organisation", "FRA", "media", "", ("RFI",)),
+    ("france-24", "France 24", "organisation", "FRA", "media", "", ("France24",)),
+    ("tv5monde", "TV5Monde", "organisation", "FRA", "media", "", ("TV5 Monde", "TV5")),
+    ("le-monde", "Le Monde", "organisation", "FRA", "media", "", ()),
+    ("jeune-afrique", "Jeune Afrique", "organisation", "FRA", "media", "", ()),
+    ("bbc", "BBC", "organisation", "GBR", "media", "", ("British Broadcasting Corporation", "BBC World Service")),
+    ("voice-of-america", "Voice of America", "organisation", "USA", "media", "", ("VOA",)),
+    ("deutsche-welle", "Deutsche Welle", "organisation", "DEU", "media", "", ("DW",)),
+    ("al-jazeera", "Al Jazeera", "organisation", "QAT", "media", "", ("Al-Jazeera",)),
+    ("afp", "Agence France-Presse", "organisation", "FRA", "media", "", ("AFP", "Agence France Presse")),
+    ("reuters", "Reuters", "organisation", "GBR", "media", "", ()),
+    ("rt", "RT", "organisation", "RUS", "media", "", ("Russia Today",)),
+    ("sputnik", "Sputnik", "organisation", "RUS", "media", "", ()),
 )
 
 # Words naming an office; the sector an office holder's actor gets.

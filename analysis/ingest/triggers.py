@@ -73,7 +73,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|pull(?:ed|ing|s)? out|pulled back|(?:left|leave|leaves|leaving) the country"
      r"|end(?:ed|s|ing)? (?:the |its |their |his |her )?(?:[\w'-]+ ){0,3}?(?:mission|mandate|operations?|presence"
      r"|deployment)s?\b"
-     r"|quit|quits|quitting|exited|exits|exiting|left|leave|leaves|leaving"),
+     r"|quit|quits|quitting|exited|exits|exiting|left|leave|leaves|leaving"
+     r"|(?:handed|hands|handing|hand) over (?:[\w'-]+ ){0,4}?(?:bases?|camps?|posts?|positions?|garrisons?)"),
     ("RETREAT", "withdraw", True, r"withdrawal|departure|pull-?out|exit from"),
     ("REQUEST", "demand", False,
      r"(?:told|instructed) (?:[\w'-]+ ){1,4}?to(?= [a-z])|called for|calls for|calling for|call for|called on|calls on"
@@ -82,7 +83,9 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("ACCUSE", "statement", False,
      r"accused|accuses|accusing|accuse|condemned|condemns|condemning|criticised|criticized|criticises|criticizes|criticising|criticizing"
      r"|blamed|blames|blaming|denounced|denounces|denouncing|ill-advised|charged that|censured|rebuked|slammed|decried"
-     r"|claimed (?:that )?|alleged that"),
+     r"|claimed (?:that )?|alleged that|branded|branding|labell?ed|labell?ing"
+     r"|(?:calling|called|calls|describing|described|describes) (?:[\w'-]+ ){1,3}?(?:an? |the )?(?:[\w'-]+ )?"
+     r"(?:instrument|tool|puppet|threat|enemy|sponsor|accomplice|agent|weapon)s?\b"),
     ("ACCUSE", "statement", True, r"alleged|allegedly|allegations?|accusations?|criticism"),
     ("REJECT", "reject", False,
      r"dismiss(?:ed|es|ing)? (?:[\w'-]+ ){0,3}(?:criticisms?|claims?|accusations?|allegations?|reports?|concerns?"
@@ -97,6 +100,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:severed|severs|severing|sever|cut|cuts|cutting|broke off|breaks off|breaking off|broken off)"
      r" (?:[\w'-]+ ){0,2}(?:ties|relations)|severed|severs|broke off|breaks off"
      r"|suspended|suspends|banned|bans|cancell?ed|cancels|revoked|revokes|terminated|terminates"
+     r"|(?:blocked|blocks|blocking|block|cut|cuts|cutting|shut|shuts|restricted) (?:off )?access to"
+     r"|(?:ordered|orders|ordering|told|instructed) (?:[\w'-]+ ){1,4}?to (?:block|shut down|close|suspend|ban|cut)"
      r"|(?:denounced|denouncing|tore up|tearing up|scrapped|scrapping|annulled|annulling|end|ends|ended|ending)"
      r" (?:[\w'-]+ ){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|military cooperation)"),
     ("SANCTION", "sanction", True, r"sanctions|embargo|expulsion"),
@@ -120,12 +125,56 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"attacked|attacks|attacking|killed|kills|killing|bombed|bombing|shelled|shelling|clashed|clashes|ambushed|massacred"
      r"|(?:air|drone) ?strikes?|fought|battled|battling|stormed|overran|captured|recaptured|retook|retaken"
      r"|(?:took|taken|takes|taking|seized|seizes|regained|gained) control (?:[\w'-]+ ){0,3}?of"
-     r"|suffered (?:\w+ )?(?:losses|casualties|defeats?)"),
+     r"|suffered (?:\w+ )?(?:losses|casualties|defeats?)"
+     r"|massacring|executed (?:at least |more than |some |about |nearly |up to )?(?:\d[\d,]*|dozens|scores|hundreds)"
+     r"|executed (?:[\w'-]+ ){0,2}?(?:civilians|villagers|prisoners|detainees|people|men|women|children)"),
     ("ASSAULT", "insurgency", True, r"insurgency|violence|attack|fighting|battles?|offensive|rebellion"),
     ("OTHER", "appointment", False,
      r"appointed|appoints|named (?:as )?(?:the )?(?:new )?(?:prime minister|president|minister|head|chief)"),
     ("OTHER", "dismissal", False, r"dismissed|sacked|fired|removed from (?:his|her|their) (?:post|position|office)s?"),
 ]
+
+# Verbs by lemma, one line per type: their past forms are triggers (lemminflect writes them),
+# so "rebuffed", "relocated" or "equipped" need no rule each. Past forms only: news reports
+# in the past tense, and present or -ing forms are often nouns ("funds", "partners", "meeting").
+# A form the lexicon above already matches keeps its rule there (weak nouns, context limits).
+_VERB_LEMMAS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("AGREE", "agreement", ("sign", "ratify", "initial")),
+    ("CONSULT", "talks", ("meet", "host", "receive", "visit", "discuss", "confer", "negotiate", "consult")),
+    ("SUPPORT", "statement", ("praise", "hail", "endorse", "commend", "applaud", "congratulate", "thank", "salute",
+                              "welcome")),
+    ("COOPERATE", "cooperation", ("cooperate", "collaborate", "partner")),
+    ("AID", "aid", ("donate", "supply", "ship", "gift", "provide", "fund", "finance", "equip", "airlift")),
+    ("RETREAT", "withdraw", ("withdraw", "evacuate", "vacate", "relocate", "disband")),
+    ("REQUEST", "demand", ("demand", "urge", "request", "appeal", "implore", "petition")),
+    ("ACCUSE", "statement", ("accuse", "condemn", "criticise", "criticize", "blame", "denounce", "censure", "rebuke",
+                             "slam", "decry", "lambast", "castigate", "deplore", "fault", "brand")),
+    ("REJECT", "reject", ("reject", "refuse", "deny", "veto", "rebuff", "spurn", "repudiate")),
+    ("THREATEN", "threaten", ("threaten", "warn")),
+    ("SANCTION", "sanction", ("sanction", "expel", "suspend", "ban", "revoke", "terminate", "blacklist", "boycott",
+                              "embargo", "annul", "deport")),
+    ("PROTEST", "protest", ("protest", "demonstrate", "rally", "march", "picket")),
+    ("MOBILIZE", "deploy", ("deploy", "mobilise", "mobilize", "dispatch", "station", "redeploy")),
+    ("COERCE", "arrest", ("arrest", "detain", "kidnap", "abduct", "jail", "imprison", "sentence", "raid")),
+    ("COERCE", "seizure", ("nationalise", "nationalize", "expropriate", "confiscate", "requisition")),
+    ("ASSAULT", "attack", ("attack", "kill", "bomb", "shell", "clash", "ambush", "massacre", "fight", "battle",
+                           "storm", "overrun", "capture", "recapture", "assassinate", "behead")),
+]
+
+
+def _verb_forms(lemmas: tuple[str, ...], known: list[re.Pattern]) -> str:
+    from lemminflect import getAllInflections
+
+    forms = {form for lemma in lemmas
+             for tag, words in getAllInflections(lemma, upos="VERB").items() if tag in ("VBD", "VBN")
+             for form in words}
+    forms = {form for form in forms if not any(pattern.fullmatch(form) for pattern in known)}
+    return "|".join(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+_KNOWN = [re.compile(pattern.lower()) for _, _, _, pattern in _LEXICON]
+_LEXICON += [(event_type, mode, False, forms) for event_type, mode, lemmas in _VERB_LEMMAS
+             if (forms := _verb_forms(lemmas, _KNOWN))]
 
 _COMPILED = [
     (event_type, mode, weak, re.compile(rf"(?<![\w-])(?:{pattern.lower()})(?![\w-])"))
@@ -161,6 +210,9 @@ _PERSONNEL = re.compile(
     r"\b(?:instructors|troops|soldiers|personnel|fighters|mercenaries|advisers|advisors|servicemen|paratroopers"
     r"|equipment|weapons|arms|helicopters|aircraft|drones|shipments?)\b[^.;]*$", re.I)
 # Standing situations, not acts: "troops are stationed", "people accused of …".
+# "hosts Russian military instructors": a standing situation, not a visit.
+_HOSTS_FORCES = re.compile(r"\s+(?:[\w'-]+\s+){0,3}?(?:instructors|troops|soldiers|forces|bases?|fighters|mercenaries"
+                           r"|personnel|advisers|advisors|contingents?)\b", re.I)
 _STATE_NOT_EVENT = re.compile(
     r"\b(?:are|is|remain|remains)\s+(?:still\s+)?(?:stationed|based)$"
     r"|\b(?:people|those|persons|individuals|anyone|men|women)\s+(?:\w+\s+)?(?:accused|suspected|charged)$", re.I)
@@ -213,7 +265,9 @@ def find_triggers(text: str, keep_weak_in: tuple[tuple[int, int], ...] = ()) -> 
     chosen = [_arrival(text, t) for t in chosen if (not FUTURE_PLEDGE.match(t.text) or REPORTING.search(text[:t.start]))
               and not _CHARGED_WITH.search(text[:t.start]) and not _STATE_NOT_EVENT.search(_around(text, t))
               and not _NEGATED.search(text[max(0, t.start - 30):t.start])
-              and not (t.event_type == "ASSAULT" and _ACCIDENT.match(text, t.end))]
+              and not (t.event_type == "ASSAULT" and _ACCIDENT.match(text, t.end))
+              and not (t.event_type == "CONSULT" and t.text.lower() in ("hosts", "host", "hosting")
+                       and _HOSTS_FORCES.match(text, t.end))]
     chosen = [t for t in chosen if not (t.weak and _SETTING.search(text[:t.start]))]
     strong = [t for t in chosen if not t.weak or any(s <= t.start < e for s, e in keep_weak_in)
               or _dated_or_placed(text[t.end:]) or _REPORTED_NOUN.search(text[:t.start])
