@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from analysis.dataset import read_dataset
 from analysis.ingest import PIPELINE_VERSION, IngestError, commit_batch, prepare_batch, read_document, read_path
 from analysis.ingest.dates import find_dates, parse_date_line
 from analysis.ingest.events import extract_candidates
@@ -478,3 +479,27 @@ def test_a_role_before_a_name_registers_the_person():
     gaz = gazetteer()
     actors, _, _ = names_in("He was received by the head of Roscosmos, Yuri Borisov, in Moscow.", gaz)
     assert gaz.actors[dict(actors)["Yuri Borisov"]].kind == "person"
+
+
+def test_a_ministry_title_before_a_name_and_the_surname_after_it():
+    bundled = read_dataset()  # holds Sadio Camara, alias "Camara"
+    gaz = Gazetteer.from_tables(bundled["actors"], bundled["places"], bundled["actor_roles"])
+    assert gaz.lookup("Camara") == "sadio-camara"
+    ctx = DocumentContext(published=dt.date(2024, 6, 14))
+    text = ("Mali's Minister of Energy and Water, Bintou Camara, laid the foundation stone on Thursday. "
+            "Camara received the ambassador.")
+    discover_people(text, gaz, ctx)
+    first, second = text.split(". ", 1)
+    actors, _ = find_names(first, gaz, ctx)
+    bintou = next(m.actor_id for m in actors if m.text == "Bintou Camara")
+    assert (gaz.actors[bintou].kind, gaz.actors[bintou].country) == ("person", "MLI")
+    actors, _ = find_names(second, gaz, ctx)
+    assert next(m.actor_id for m in actors if m.text == "Camara") == bintou  # not the stored Sadio Camara
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("The minister laid the foundation stone for a solar plant.", ["COOPERATE"]),
+    ("Traders kept their shops shut in protest against the power cuts.", ["PROTEST"]),
+])
+def test_ground_breaking_and_protest_phrases(sentence, types):
+    assert [t.event_type for t in find_triggers(sentence)] == types

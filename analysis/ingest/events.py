@@ -43,7 +43,8 @@ _CLAUSE_END = re.compile(
 _PRONOUN = re.compile(r"\b(?:he|she)\s+(?:\w+\s+){0,2}$", re.I)
 _GROUP = re.compile(
     r"\b(?:(?:the|both)\s+(?:two|three)|both)\s+(?P<who>leaders|men|women|sides|countries|presidents|ministers"
-    r"|governments|delegations|heads\s+of\s+state|parties)\s+(?:\w+\s+){0,4}$", re.I)
+    r"|governments|delegations|heads\s+of\s+state|parties|officials)\s+(?:\w+\s+){0,4}$"
+    r"|^\s*(?:The|the)\s+two\s+(?P<bare>)(?:\w+ly\s+)?$", re.I)  # "The two signed an agreement"
 _PEOPLE_WORDS = {"leaders", "men", "women", "presidents", "ministers", "heads of state"}
 # "… and has since expelled": after the date just named, but undated itself.
 _SINCE_THEN = re.compile(r"\b(?:has|have|had)\s+(?:\w+ly\s+)?since\b|\band\s+(?:has|have)\s", re.I)
@@ -84,9 +85,10 @@ _STATEMENT_TYPES = {"ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"}
 # "the 2015 peace agreement", "Russia's 2023 pact": a year in front of a noun dates that noun.
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\b(?:the|its|their|his|her|a|an|this|that)|['’]s)\s+$", re.I)
 _ATTRIBUTIVE_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*")
-_DOCUMENT_WORD = re.compile(r"\b(?:agreements?|accords?|deals?|pacts?|treat(?:y|ies)|memorand(?:um|a))\b", re.I)
+_DOCUMENT_WORD = re.compile(r"\b(?:agreements?|accords?|deals?|pacts?|treat(?:y|ies)|memorand(?:um|a)|contracts?)\b",
+                            re.I)
 _THE_DOCUMENT = re.compile(
-    r"^\s*(?:the|that|this)\s+(?:[\w-]+\s+){0,2}(?:agreement|accord|deal|pact|treaty|memorandum)\s+"
+    r"^\s*(?:the|that|this)\s+(?:[\w-]+\s+){0,2}(?:agreement|accord|deal|pact|treaty|memorandum|contract)\s+"
     r"(?:had\s+been|has\s+been|was|were)\s+(?:\w+ly\s+)?$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
 # "The document was signed …": the subject is an event the story has already told.
@@ -366,7 +368,7 @@ def _resolve_references(text: str, left: int, trig: Trigger, roles: list[tuple[s
                 break
     elif (group := _GROUP.search(subject)) and earlier:
         # "the two leaders": the last event with two people; "the two sides": the last with two parties.
-        people = group.group("who").lower() in _PEOPLE_WORDS
+        people = group.group("bare") is not None or group.group("who").lower() in _PEOPLE_WORDS
         for cand in reversed(earlier):
             named = [a for a in cand.actors if a in gaz.actors and (gaz.actors[a].kind == "person") == people]
             if len(named) >= 2:

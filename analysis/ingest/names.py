@@ -117,6 +117,11 @@ _ROLE_FIRST = re.compile(
     r"\b(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<role>head|leader|chief|boss|director|chairman|chairwoman"
     r"|founder|commander|spokesman|spokeswoman|spokesperson)\s+(?:of|for|at)\s+(?P<rest>(?:[\w'’-]+\s+){0,5}?[\w'’-]+)"
     rf",\s+(?P<name>{_WORD}(?:[ \t]+{_WORD}){{1,3}})(?=[\s,.;:]|$)")
+# "Mali's Minister of Energy and Water, Bintou Camara,": a ministry's full title, then the name.
+_MINISTER_OF = re.compile(
+    r"(?:(?P<cty>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)['’]s\s+)?(?P<office>(?:Deputy\s+)?Minister)\s+(?:of|for)\s+"
+    rf"[^.;]{{2,120}}?,\s+(?P<name>{_NAME})"
+    r"(?=\s*[,.;]|\s+(?:who|said|says|told|has|had|was|is|laid|signed|met|received|announced)\b)")
 _OWN_GOVERNMENT = re.compile(r"\b(?:government|junta|presidency|presidential|army|military|state)\b", re.I)
 _PRE = re.compile(r"(?:(?:[A-Z][\w'’-]+|and|military|transitional|interim|ruling|junta|de\s+facto)[ \t]+){0,6}$")
 # "Captain Ibrahim Traoré, the head of Burkina Faso's transition": the apposition gives the country.
@@ -249,6 +254,11 @@ def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
         if len(name.split()) >= 2 and not gaz.lookup(name):
             country = _country_in(match.group("rest"), gaz) or ""
             _register_person(name, country, match.group("role"), gaz, ctx, text[match.start():match.end()])
+    for match in _MINISTER_OF.finditer(text):
+        name = " ".join(n for n, _ in _split_names(match.group("name"), gaz))
+        if len(name.split()) >= 2 and not gaz.lookup(name):
+            country = _country_in(match.group("cty") or "", gaz) or _text_country(text, gaz) or ""
+            _register_person(name, country, "minister", gaz, ctx, text[match.start():match.end()])
     for match in _ROLE_FIRST.finditer(text):
         name = " ".join(n for n, _ in _split_names(match.group("name"), gaz))
         if len(name.split()) >= 2 and not gaz.lookup(name):
@@ -509,8 +519,10 @@ def _classify(phrase: str, start: int, end: int, text: str, gaz: Gazetteer, ctx:
         if place:
             return "place", place.place_id
     actor_id = gaz.lookup(phrase)
-    if not actor_id and capitalised and n == 1 and gaz.surnames.get(key) == "":
-        actor_id = ctx.person_by_surname(key, gaz)
+    if capitalised and n == 1 and (not actor_id or gaz.actors[actor_id].kind == "person"):
+        # A bare surname is the person of that name the article introduced ("Bintou Camara … Camara
+        # received"), before anyone else in the store who shares it (Sadio Camara).
+        actor_id = ctx.person_by_surname(key, gaz) or actor_id
     plausible = capitalised or n > 1 or (actor_id and gaz.actors[actor_id].kind == "organisation")
     if actor_id and plausible and not (capital and locative):
         return "actor", actor_id

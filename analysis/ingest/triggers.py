@@ -55,7 +55,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("COOPERATE", "diplomacy", True, r"reopening|re-opening"),
     ("COOPERATE", "cooperation", False,
      r"cooperated|cooperates|collaborated|collaborates|worked together|joint (?:military )?(?:exercises?|patrols?"
-     r"|operations?)"),
+     r"|operations?)"
+     r"|(?:laid|lays|laying|lay) the (?:foundation|first|corner) ?stone|(?:broke|breaks|breaking) ground"),
     ("AID", "aid", False,
      r"donated|donates|(?:delivered|delivers)(?! (?:a|an|his|her|the|their) (?:\w+ )?(?:speech|address|remarks"
      r"|statement|message|lecture|verdict))|supplied|supplies|shipped|handed over|gifted"
@@ -106,7 +107,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r" (?:[\w'-]+ ){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|military cooperation)"),
     ("SANCTION", "sanction", True, r"sanctions|embargo|expulsion"),
     ("PROTEST", "protest", False,
-     r"protested|protests|protesting|demonstrated|demonstrations?|rallied|marched|went on strike"),
+     r"protested|protests|protesting|demonstrated|demonstrations?|rallied|marched|went on strike"
+     r"|in protest (?:against|at|over)"),
     ("MOBILIZE", "deploy", False,
      r"deployed|deploys|deploying|to deploy|mobili[sz]ed|mobili[sz]es|dispatched|stationed"),
     ("MOBILIZE", "joint force", True, r"(?:joint|unified|united) (?:military |armed )?forces?"),
