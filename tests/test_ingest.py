@@ -503,3 +503,49 @@ def test_a_ministry_title_before_a_name_and_the_surname_after_it():
 ])
 def test_ground_breaking_and_protest_phrases(sentence, types):
     assert [t.event_type for t in find_triggers(sentence)] == types
+
+
+# --- round 4: rules written after the fifth held-out set ---------------------------------------
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("Algeria recalled its ambassadors from Mali and Niger.", ["SANCTION"]),
+    ("Algiers closed its airspace to flights from Mali.", ["SANCTION"]),
+    ("The drone was shot down near the border.", ["ASSAULT"]),
+    ("Mali announced that it was leaving, with immediate effect, the Joint Operational Staff Committee.",
+     ["RETREAT"]),
+    ("JNIM has claimed responsibility for the attack on the school.", ["ASSAULT"]),
+    ("The authorities seized about three tonnes of gold from the site.", ["COERCE"]),
+    ("A court placed the complex under provisional administration.", ["COERCE"]),
+    ("The government dismissed the remarks as a campaign of lies.", ["REJECT"]),
+    ("Almost all of it has left the country unrefined, which critics say leaves Bamako poorer.", []),
+])
+def test_round_four_trigger_rules(sentence, types):
+    assert [t.event_type for t in find_triggers(sentence)] == types
+
+
+def test_the_same_evening_is_the_day_named_before():
+    cands = candidates_of("On Sunday, the confederation recalled its ambassadors from Algiers. In a communique issued "
+                          "the same evening, Mali announced that it was leaving the regional committee.",
+                          dt.date(2025, 4, 8))
+    leaving = next(c for c in cands if c.event_type == "RETREAT")
+    assert (leaving.date, leaving.precision) == (dt.date(2025, 4, 6), "day")
+
+
+def test_a_live_page_item_with_no_date_is_news_of_the_page_day():
+    cands = candidates_of("Tuesday 17 September 2024\n10:15 JNIM has claimed the attack in a message.\n"
+                          "13:30 Bamako was spared the violence that has ravaged the north for more than a decade.",
+                          None)
+    claimed = next(c for c in cands if c.trigger.startswith("claimed"))
+    assert (claimed.date, claimed.precision) == (dt.date(2024, 9, 17), "day")
+    assert all(c.precision != "day" for c in cands if c.trigger == "violence")  # background keeps its own reading
+
+
+def test_embassies_unnamed_attackers_companies_and_seats_of_government():
+    gaz = gazetteer()
+    actors, _, _ = names_in("The Russian embassy in Bamako condemned the attack by gunmen on the school.", gaz)
+    assert {"state-rus", "unidentified-gunmen"} <= {a for _, a in actors}
+    actors, _, _ = names_in("Bamako is at odds with Barrick Gold, the Canadian company that runs the mine.", gaz)
+    barrick = dict(actors)["Barrick Gold"]
+    assert (gaz.actors[barrick].kind, gaz.actors[barrick].country) == ("organisation", "CAN")
+    actors, _, _ = names_in("Ouagadougou has accused Abidjan of harbouring its opponents.", gaz)
+    assert {"state-bfa", "state-civ"} <= {a for _, a in actors}

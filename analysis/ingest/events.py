@@ -53,7 +53,8 @@ _SEQUENCE = re.compile(r"\b(?:later|then|afterwards|subsequently)\b", re.I)
 _NOT_SEQUENCE = re.compile(r"\bthe\s+then\b|\b(?:years?|months?|weeks?|decades?)\s+later\b|\bsince\s+then\b", re.I)
 _THEY = re.compile(r"\bthey\s+(?:\w+\s+){0,2}$", re.I)
 # "In the same month, …": the period the story named just before.
-_SAME_PERIOD = re.compile(r"\b(?:in|during|on|of|later\s+in)?\s*(?:the\s+same|that)\s+(?P<unit>day|month|year)\b", re.I)
+_SAME_PERIOD = re.compile(r"\b(?:in|during|on|of|later\s+in)?\s*(?:the\s+same|that)\s+"
+                          r"(?P<unit>day|month|year|morning|afternoon|evening|night)\b", re.I)
 _DAYS_APART = re.compile(r"\b(?:a\s+few|few|two|three|four|several)\s+days\s+(?:after|before|later|earlier)\b", re.I)
 _THERE = re.compile(r"\s+(?:\w+\s+){0,3}?there\b", re.I)
 _BROUGHT_IN = re.compile(r"(?:brought|brings|bringing|hired|hires|recruited)\b", re.I)
@@ -90,6 +91,11 @@ _DOCUMENT_WORD = re.compile(r"\b(?:agreements?|accords?|deals?|pacts?|treat(?:y|
 _THE_DOCUMENT = re.compile(
     r"^\s*(?:the|that|this)\s+(?:[\w-]+\s+){0,2}(?:agreement|accord|deal|pact|treaty|memorandum|contract)\s+"
     r"(?:had\s+been|has\s+been|was|were)\s+(?:\w+ly\s+)?$", re.I)
+# A live page's timestamped item ("10:15 …").
+_TIMESTAMPED = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d\b")
+_DURATION = re.compile(r"\b(?:for\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s+|about\s+)?(?:a|an|two|three|four|"
+                       r"five|several|many|\d+)\s+(?:years?|decades?|months?|weeks?)|since|over\s+the\s+(?:past|last)"
+                       r"|in\s+recent|repeatedly|long)\b", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
 # "The document was signed …": the subject is an event the story has already told.
 _DEFINITE_SUBJECT = re.compile(
@@ -333,6 +339,7 @@ def _with_states(roles: list[tuple[str, str]], gaz: Gazetteer) -> list[tuple[str
 
 def _same_period(match: re.Match, last: DateMention) -> DateMention:
     unit = match.group("unit").lower()
+    unit = unit if unit in PRECISION_RANK else "day"  # "the same evening"
     precision = unit if PRECISION_RANK[unit] >= PRECISION_RANK[last.precision] else last.precision
     return DateMention(match.start(), match.end(), match.group(0), truncate(last.date, precision), precision,
                        f"'{match.group(0).strip()}': the period named before ({last.text})")
@@ -531,6 +538,9 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
             return [(meeting.date, meeting.precision, f"date of the talks it follows ({meeting.date})", True)]
     if ref is None:
         return [(None, "day", "no date found: give the publication date", False)]
+    if _TIMESTAMPED.match(sentence.text) and not _DURATION.search(sentence.text):
+        # A live page's item ("10:15 JNIM has claimed the attack"): news of the page's day
+        return [(ref, "day", f"reported as just done, no date: the day of the report ({ref})", False)]
     if position < LEDE_SENTENCES and anchor is not None and not _pluperfect(sentence.text, trig):
         return [(anchor.date, "day", f"lead of the story, dated by '{anchor.text}' ({anchor.date})", True)]
     return [(ref.replace(day=1), "month", f"no date in the sentence: month of the report ({ref})", False)]

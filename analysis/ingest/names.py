@@ -67,6 +67,8 @@ _MINISTRY = re.compile(
     r"(?P<kind>(?i:defen[cs]e|foreign|foreign\s+affairs|energy|interior|finance|economy|justice|mines|health|agriculture|"
     r"trade|industry|information|communications?|transport|security))\s+(?i:ministry|ministries)\b"
 )
+# "The Russian embassy in Bamako", "Russia's embassy": the state it represents.
+_EMBASSY = re.compile(r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?i:embassy|mission\s+to)\b")
 _MINISTRY_OF = re.compile(
     r"(?i:ministry\s+of\s+(?:the\s+)?)(?P<kind>(?i:defen[cs]e|foreign\s+affairs|energy|interior|finance|economy|justice|mines|"
     r"health|agriculture|trade|industry))(?:\s+of\s+(?:the\s+)?(?P<cty>(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+))?"
@@ -112,6 +114,11 @@ _DESCRIBED = re.compile(
     r"(?P<role>founder|co-founder|head|leader|chief|boss|owner|spokesman|spokeswoman|spokesperson|commander"
     r"|minister|president|ambassador|envoy|director|official|adviser|advisor|general|colonel|officer)\s+"
     r"(?:of|for|to|at)\s+(?P<rest>(?:[\w'’-]+\s+){0,5}[\w'’-]+)")
+# "Barrick Gold, the Canadian company that …": a company, with its country.
+_COMPANY = re.compile(
+    r"(?P<name>[A-Z][\w&'’-]+(?:\s+[A-Z][\w&'’-]+){0,3}),\s+(?:the|a|an)\s+(?P<dem>[A-Z][\w'’-]+)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?P<what>company|firm|group|miner|corporation|conglomerate|operator|contractor"
+    r"|broadcaster|bank|producer)\b")
 # "the head of Roscosmos, Yuri Borisov": the role before the name.
 _ROLE_FIRST = re.compile(
     r"\b(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?P<role>head|leader|chief|boss|director|chairman|chairwoman"
@@ -254,6 +261,13 @@ def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
         if len(name.split()) >= 2 and not gaz.lookup(name):
             country = _country_in(match.group("rest"), gaz) or ""
             _register_person(name, country, match.group("role"), gaz, ctx, text[match.start():match.end()])
+    for match in _COMPANY.finditer(text):
+        name = match.group("name")
+        country = gaz.country_of(match.group("dem"))
+        if country and not gaz.lookup(name) and not gaz.country_of(name) and not gaz.place(name):
+            sector = "media" if match.group("what") == "broadcaster" else "business"
+            company = gaz.new_actor(name, "organisation", country, sector)
+            ctx.unknown.setdefault(company.name, text[match.start():match.end()])
     for match in _MINISTER_OF.finditer(text):
         name = " ".join(n for n, _ in _split_names(match.group("name"), gaz))
         if len(name.split()) >= 2 and not gaz.lookup(name):
@@ -340,6 +354,11 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
             name = f"{demonym(code)} {kind.title()} Ministry"
             actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, _sector(kind)).actor_id
             add_actor(match.start(), match.end(), actor_id, "pattern")
+    for match in _EMBASSY.finditer(text):
+        code = _country_in(match.group("cty"), gaz)
+        if code:
+            add_actor(match.start("cty") + _cty_offset(match.group("cty"), gaz), match.end(), gaz.state_id(code),
+                      "pattern")
     for match in _JUNTA.finditer(text):
         words = match.group("cty2") or match.group("cty") or ""
         code = _country_in(words, gaz)

@@ -116,6 +116,10 @@ ORGANISATIONS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] 
       "Tuareg separatists", "Tuareg-led separatists", "northern separatists", "rebel groups")),
     ("sahel-jihadist-groups", "Jihadist armed groups in the Sahel", "organisation", "", "armed_group", "",
      ("jihadists", "jihadist groups", "jihadist insurgents", "jihadist insurgency", "jihadist fighters")),
+    # Attackers a report does not name: not assumed to be any known group.
+    ("unidentified-gunmen", "Unidentified armed men", "organisation", "", "armed_group", "",
+     ("gunmen", "unidentified gunmen", "armed men", "assailants", "the assailants", "attackers", "terrorists",
+      "a group of terrorists", "militants", "suspected jihadists")),
     # Rights bodies and foreign media: the juntas' reports, suspensions and bans name them often.
     ("human-rights-watch", "Human Rights Watch", "organisation", "USA", "civil_society", "", ("HRW",)),
     ("amnesty-international", "Amnesty International", "organisation", "GBR", "civil_society", "", ("Amnesty",)),
@@ -199,5 +203,7 @@ def capitals() -> dict[str, str]:
         capital, code = country.get("capital"), codes.get(country.get("iso"))
         if capital and code:
             out[fold(capital)] = code
-    out.update({"washington": "USA", "kiev": "UKR", "kyiv": "UKR", "pretoria": "ZAF", "abuja": "NGA"})
+    # Cities news uses for a government that are not (or not only) the official capital.
+    out.update({"washington": "USA", "kiev": "UKR", "kyiv": "UKR", "pretoria": "ZAF", "abuja": "NGA",
+                "abidjan": "CIV", "dar es salaam": "TZA", "tel aviv": "ISR"})
     return out

@@ -47,7 +47,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|agreement|deal|step|election|result|vote|initiative|proposal|statement|takeover|withdrawal)"
      r"|thanked|thanking|supports|supported|backs|backed|praised|praises|hailed|hails|endorsed|endorses|congratulated"
      r"|(?:voiced|expressed|reaffirmed|declared|pledged|offered) (?:\w+ ){0,2}(?:\"|“)?(?:\w+ )?support"
-     r"|solidarity with"),
+     r"|solidarity[\"”]? with"),
     ("SUPPORT", "statement", True, r"backing|support for"),
     ("COOPERATE", "diplomacy", False,
      r"reopened|reopens|re-opened|(?:restored|restores|resumed|resumes|established|establishes|re-established)"
@@ -71,10 +71,10 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("RETREAT", "withdraw", False,
      r"(?:would|will) (?:\w+ )?(?:leave|withdraw|pull out)"
      r"|pull(?:ed|ing|s)? (?:[\w'-]+ ){1,8}?out of|withdr[ae]wn?|withdraws|withdrawing|to withdraw"
-     r"|pull(?:ed|ing|s)? out|pulled back|(?:left|leave|leaves|leaving) the country"
+     r"|pull(?:ed|ing|s)? out|pulled back|(?:left|leave|leaving) the country(?! un)"
      r"|end(?:ed|s|ing)? (?:the |its |their |his |her )?(?:[\w'-]+ ){0,3}?(?:mission|mandate|operations?|presence"
      r"|deployment)s?\b"
-     r"|quit|quits|quitting|exited|exits|exiting|left|leave|leaves|leaving"
+     r"|quit|quits|quitting|exited|exits|exiting|left|leave|leaving"
      r"|(?:handed|hands|handing|hand) over (?:[\w'-]+ ){0,4}?(?:bases?|camps?|posts?|positions?|garrisons?)"),
     ("RETREAT", "withdraw", True, r"withdrawal|departure|pull-?out|exit from"),
     ("REQUEST", "demand", False,
@@ -90,7 +90,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("ACCUSE", "statement", True, r"alleged|allegedly|allegations?|accusations?|criticism"),
     ("REJECT", "reject", False,
      r"dismiss(?:ed|es|ing)? (?:[\w'-]+ ){0,3}(?:criticisms?|claims?|accusations?|allegations?|reports?|concerns?"
-     r"|calls?|suggestions?|charges?|fears?|warnings?|demands?|statements?)"
+     r"|calls?|suggestions?|charges?|fears?|warnings?|demands?|statements?|remarks|comments|assertions?|accounts?"
+     r"|findings|rumou?rs)"
      r"|rejected|rejects|rejecting|refused|refuses|refusing|denied|denies|vetoed|turned down|ruled out"),
     ("THREATEN", "threaten", False, r"threatened|threatens|threatening|warned|warns|ultimatum"),
     ("SANCTION", "sanction", False,
@@ -102,6 +103,9 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r" (?:[\w'-]+ ){0,2}(?:ties|relations)|severed|severs|broke off|breaks off"
      r"|suspended|suspends|banned|bans|cancell?ed|cancels|revoked|revokes|terminated|terminates"
      r"|(?:blocked|blocks|blocking|block|cut|cuts|cutting|shut|shuts|restricted) (?:off )?access to"
+     r"|(?:recalled|recalls|recalling|recall|withdrew|withdrawn|withdrawing|withdraws|withdraw|pulled|pulling)"
+     r" (?:[\w'-]+ ){0,3}?(?:ambassadors?|envoys?|diplomats?|diplomatic staff)"
+     r"|(?:closed|closes|closing|close|shut|shuts|shutting) (?:[\w'-]+ ){0,2}?(?:airspace|borders?|embassy|embassies)"
      r"|(?:ordered|orders|ordering|told|instructed) (?:[\w'-]+ ){1,4}?to (?:block|shut down|close|suspend|ban|cut)"
      r"|(?:denounced|denouncing|tore up|tearing up|scrapped|scrapping|annulled|annulling|end|ends|ended|ending)"
      r" (?:[\w'-]+ ){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|military cooperation)"),
@@ -117,7 +121,11 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|is) held"
      r"|kidnapped|abducted|jailed|imprisoned|sentenced|raided"),
     ("COERCE", "seizure", False,
-     r"nationali[sz](?:ed|es|e|ing)|nationali[sz]ation of|expropriated|expropriates|confiscated|confiscates"),
+     r"nationali[sz](?:ed|es|e|ing)|nationali[sz]ation of|expropriated|expropriates|confiscated|confiscates"
+     r"|(?:seized|seizes|seizing) (?:[\w'-]+ ){0,4}?(?:gold|assets|property|properties|equipment|shipments?|cargo"
+     r"|stocks?|tonnes|accounts|documents|vehicles)"
+     r"|(?:placed|places|placing|put|puts) (?:[\w'-]+ ){0,4}?under (?:provisional |temporary |state |interim )?"
+     r"(?:administration|receivership|state control|management)"),
     ("COERCE", "coup", False,
      r"seized power|seize power|seizing power|(?:came|come|coming) to power|took power|taken power|overthrew"
      r"|overthrown|ousted|toppled"),
@@ -128,9 +136,12 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:air|drone) ?strikes?|fought|battled|battling|stormed|overran|captured|recaptured|retook|retaken"
      r"|(?:took|taken|takes|taking|seized|seizes|regained|gained) control (?:[\w'-]+ ){0,3}?of"
      r"|suffered (?:\w+ )?(?:losses|casualties|defeats?)"
+     r"|(?:shot|shoots|shooting|shoot) down"
+     r"|claimed (?:responsibility for )?(?:the|an|a|this|that|[\w'-]+['’]s) (?:[\w-]+ ){0,2}?"
+     r"(?:attacks?|assaults?|bombings?|ambush(?:es)?|raids?|killings?|kidnappings?)"
      r"|massacring|executed (?:at least |more than |some |about |nearly |up to )?(?:\d[\d,]*|dozens|scores|hundreds)"
      r"|executed (?:[\w'-]+ ){0,2}?(?:civilians|villagers|prisoners|detainees|people|men|women|children)"),
-    ("ASSAULT", "insurgency", True, r"insurgency|violence|attack|fighting|battles?|offensive|rebellion"),
+    ("ASSAULT", "insurgency", True, r"insurgency|violence|attack|fighting|battles?|offensive|rebellion|downing of"),
     ("OTHER", "appointment", False,
      r"appointed|appoints|named (?:as )?(?:the )?(?:new )?(?:prime minister|president|minister|head|chief)"),
     ("OTHER", "dismissal", False, r"dismissed|sacked|fired|removed from (?:his|her|their) (?:post|position|office)s?"),
@@ -185,6 +196,7 @@ _COMPILED = [
 # "left"/"quit" name a withdrawal only before a name or an organisation ("left ECOWAS", not "left wing").
 _LEAVE_VERBS = {"quit", "quits", "quitting", "exited", "exits", "exiting", "left", "leave", "leaves", "leaving"}
 _LEAVE_OBJECT = re.compile(
+    r"(?:,\s+(?:[\w-]+\s+){1,4}?[\w-]+,)?"  # "leaving, with immediate effect, the …"
     r"\s+(?:the\s+)?(?:[A-Z]|(?i:regional|bloc|alliance|organi[sz]ation|community|union|mission|grouping))")
 
 # Verbs that report speech: a date next to one dates the report, not what is reported.
