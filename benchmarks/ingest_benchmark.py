@@ -56,7 +56,8 @@ if not SEEDS.exists():
 ARTICLES = ROOT / "tests" / "articles"
 ARTICLE_SETS = {"dev": ("dev", "gold.json"), "heldout": ("heldout", "gold_heldout.json"),
                 "heldout2": ("heldout2", "gold_heldout2.json"), "heldout3": ("heldout3", "gold_heldout3.json"),
-                "heldout4": ("heldout4", "gold_heldout4.json"), "heldout5": ("heldout5", "gold_heldout5.json")}
+                "heldout4": ("heldout4", "gold_heldout4.json"), "heldout5": ("heldout5", "gold_heldout5.json"),
+                "heldout6": ("heldout6", "gold_heldout6.json")}
 UNDATED_YEARS = 3
 
 
@@ -308,6 +309,7 @@ def articles_benchmark(which: str, show: bool) -> dict | None:
              "heldout3": "own articles, third held-out set (tests/articles/heldout3: blind for its first run only)",
              "heldout4": "own articles, fourth held-out set (tests/articles/heldout4: blind for its first run only)",
              "heldout5": "own articles, fifth held-out set (tests/articles/heldout5: blind for its first run only)",
+             "heldout6": "own articles, sixth held-out set (tests/articles/heldout6: blind for its first run only)",
              }[which]
     return score(keys_from_tables(gold), found_keys, label, show, names)
 
@@ -402,8 +404,8 @@ def _whole(raw: list[tuple[str, bytes]], given: dt.date) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list matched, missed and unmatched events")
-    parser.add_argument("--sets", default="seeds,dev,heldout,heldout2,heldout3,heldout4,heldout5",
-                        help="comma-separated: seeds, dev, heldout, heldout2 … heldout5 (default: all)")
+    parser.add_argument("--sets", default="seeds,dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6",
+                        help="comma-separated: seeds, dev, heldout, heldout2 … heldout6 (default: all)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
