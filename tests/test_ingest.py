@@ -549,3 +549,14 @@ def test_embassies_unnamed_attackers_companies_and_seats_of_government():
     assert (gaz.actors[barrick].kind, gaz.actors[barrick].country) == ("organisation", "CAN")
     actors, _, _ = names_in("Ouagadougou has accused Abidjan of harbouring its opponents.", gaz)
     assert {"state-bfa", "state-civ"} <= {a for _, a in actors}
+
+
+def test_an_unnamed_office_is_its_holder_in_the_bundled_store(fresh_store):
+    # The store hands role dates back as timestamps; they once broke the office lookup with a traceback.
+    from analysis.dataset import load_dataset
+
+    load_dataset(fresh_store)
+    batch = prepare_batch(fresh_store, [("t.txt", b"Russia and Mali sign deal\n12 March 2025\nRussia's foreign "
+                                                   b"minister met Malian officials in Moscow on Tuesday.\n")])
+    assert not batch.errors
+    assert "sergei-lavrov" in batch.candidates[0].actors

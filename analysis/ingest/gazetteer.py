@@ -87,6 +87,17 @@ def _cities() -> dict[str, list[dict]]:
     return by_name
 
 
+def _day(value) -> dt.date | None:
+    """A role's start or end as a date, whether the row came from a CSV (text) or the store (a timestamp)."""
+    if value is None or value == "" or value != value:  # None, empty, NaN/NaT
+        return None
+    if isinstance(value, dt.datetime):  # also pandas Timestamp
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def name_variants(key: str) -> tuple[str, ...]:
     """A folded place name and its spelling with "Saint" for "St" and back (St Petersburg, Saint-Louis)."""
     for short, full in (("st ", "saint "), ("ste ", "sainte ")):
@@ -171,7 +182,8 @@ class Gazetteer:
             if entry.kind == "state" and entry.country:
                 gaz.state_ids.setdefault(entry.country, entry.actor_id)
         for row in roles or []:
-            gaz.roles.append((row["actor_id"], fold(row["role"]), row.get("start_date"), row.get("end_date")))
+            start, end = _day(row.get("start_date")), _day(row.get("end_date"))
+            gaz.roles.append((row["actor_id"], fold(row["role"]), start, end))
         for row in places:
             gaz.add_place(PlaceEntry(
                 place_id=row["place_id"], name=row["name"], kind=row["kind"], country=row.get("country") or "",
