@@ -560,3 +560,24 @@ def test_an_unnamed_office_is_its_holder_in_the_bundled_store(fresh_store):
                                                    b"minister met Malian officials in Moscow on Tuesday.\n")])
     assert not batch.errors
     assert "sergei-lavrov" in batch.candidates[0].actors
+
+
+# --- round 5: rules written after the sixth held-out set ---------------------------------------
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("It was created in July, and their departure from ECOWAS (the bloc) became final in late January.",
+     ["AGREE", "RETREAT"]),
+    ("Reports are coming in from Nioro, where the military camp was targeted.", ["ASSAULT"]),
+    ("The embassy issued a statement condemning what it calls \"terrorist attacks\".", ["ACCUSE"]),
+    ("Personnel of what Moscow calls its Africa Corps arrived in the country.", ["AID"]),  # no quote: an event
+])
+def test_round_five_trigger_rules(sentence, types):
+    assert [t.event_type for t in find_triggers(sentence)] == types
+
+
+def test_items_under_a_time_line_of_a_live_page_are_news_of_the_page_day():
+    cands = candidates_of("Mali: attacks in the west - live\n18:05\nThe army said positions were attacked at dawn "
+                          "by gunmen.\nBackground\nThe region was spared the violence for more than a decade.",
+                          dt.date(2025, 7, 1))
+    attacked = next(c for c in cands if c.trigger == "attacked")
+    assert (attacked.date, attacked.precision) == (dt.date(2025, 7, 1), "day")

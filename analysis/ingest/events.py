@@ -93,6 +93,7 @@ _THE_DOCUMENT = re.compile(
     r"(?:had\s+been|has\s+been|was|were)\s+(?:\w+ly\s+)?$", re.I)
 # A live page's timestamped item ("10:15 …").
 _TIMESTAMPED = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d\b")
+_BARE_TIME = re.compile(r"\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*(?:GMT|UTC|CET|WAT|[ap]\.?m\.?))?\s*")
 _DURATION = re.compile(r"\b(?:for\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s+|about\s+)?(?:a|an|two|three|four|"
                        r"five|several|many|\d+)\s+(?:years?|decades?|months?|weeks?)|since|over\s+the\s+(?:past|last)"
                        r"|in\s+recent|repeatedly|long)\b", re.I)
@@ -219,6 +220,9 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                 if m.precision == "day" and m.basis != "stated" and recent:
                     anchor = m
                     break
+    # A live page: items under a time ("18:05" on its own line, or "10:15 …" opening the item).
+    stamps = {s.paragraph for s in sentences if _BARE_TIME.fullmatch(s.text)}
+    live = {p + 1 for p in stamps} | {s.paragraph for s in sentences if _TIMESTAMPED.match(s.text)}
     out: list[Candidate] = []
     position = -1
     dateline = gaz.place(story.dateline_place) if story.dateline_place else None
@@ -267,7 +271,8 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
             previous_sources = [r for r in roles if r[1] == "source"] or previous_sources
             if not roles:
                 continue
-            dates = _dates_for(sentence, trig, mentions, ref, position, anchor, out, relative)
+            dates = _dates_for(sentence, trig, mentions, ref, position, anchor, out, relative,
+                               live=sentence.paragraph in live)
             context = sentence.text[max(0, trig.start - 40):trig.start + len(trig.text)]
             before_trigger = sentence.text[max(0, trig.start - 50):trig.start]
             background = bool(_BACKGROUND.search(context) or _AFTER_CLAUSE.search(before_trigger)
@@ -491,7 +496,8 @@ def _roles(text: str, trig: Trigger, actors, left: int, right: int, triggers: li
 
 
 def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], ref, position: int,
-               anchor: DateMention | None, earlier: list[Candidate], relative: tuple[tuple[int, int], ...] = ()):
+               anchor: DateMention | None, earlier: list[Candidate], relative: tuple[tuple[int, int], ...] = (),
+               live: bool = False):
     """(date, precision, basis, own) for a trigger: one per year in "coups in 2020 and 2021"."""
     usable = []
     for m in mentions:
@@ -538,7 +544,7 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
             return [(meeting.date, meeting.precision, f"date of the talks it follows ({meeting.date})", True)]
     if ref is None:
         return [(None, "day", "no date found: give the publication date", False)]
-    if _TIMESTAMPED.match(sentence.text) and not _DURATION.search(sentence.text):
+    if live and not _DURATION.search(sentence.text):
         # A live page's item ("10:15 JNIM has claimed the attack"): news of the page's day
         return [(ref, "day", f"reported as just done, no date: the day of the report ({ref})", False)]
     if position < LEDE_SENTENCES and anchor is not None and not _pluperfect(sentence.text, trig):

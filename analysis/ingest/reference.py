@@ -81,6 +81,7 @@ ORGANISATIONS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...] 
       "three West African countries", "three West African nations", "three West African states",
       "three landlocked countries", "the three states", "the three countries", "the three governments",
       "the three juntas", "the three military governments", "three military governments",
+      "the three military leaders", "three military leaders", "the three leaders", "the three heads of state",
       "the three military regimes")),
     ("ecowas", "Economic Community of West African States", "organisation", "", "intergovernmental",
      "BEN|CPV|CIV|GMB|GHA|GIN|GNB|LBR|NGA|SEN|SLE|TGO", ("ECOWAS", "CEDEAO")),

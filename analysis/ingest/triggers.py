@@ -136,7 +136,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:air|drone) ?strikes?|fought|battled|battling|stormed|overran|captured|recaptured|retook|retaken"
      r"|(?:took|taken|takes|taking|seized|seizes|regained|gained) control (?:[\w'-]+ ){0,3}?of"
      r"|suffered (?:\w+ )?(?:losses|casualties|defeats?)"
-     r"|(?:shot|shoots|shooting|shoot) down"
+     r"|(?:shot|shoots|shooting|shoot) down|(?:was|were|been|being|is|are) targeted|targeted (?:the|a|an|its|their)"
      r"|claimed (?:responsibility for )?(?:the|an|a|this|that|[\w'-]+['’]s) (?:[\w-]+ ){0,2}?"
      r"(?:attacks?|assaults?|bombings?|ambush(?:es)?|raids?|killings?|kidnappings?)"
      r"|massacring|executed (?:at least |more than |some |about |nearly |up to )?(?:\d[\d,]*|dozens|scores|hundreds)"
@@ -224,6 +224,9 @@ _PERSONNEL = re.compile(
     r"\b(?:instructors|troops|soldiers|personnel|fighters|mercenaries|advisers|advisors|servicemen|paratroopers"
     r"|equipment|weapons|arms|helicopters|aircraft|drones|shipments?)\b[^.;]*$", re.I)
 # Standing situations, not acts: "troops are stationed", "people accused of …".
+# "condemned what it called a 'barbaric terrorist attack'": the speaker's words, not a second event.
+_WHAT_IT_CALLS = re.compile(r"\bwhat\s+(?:it|he|she|they|[\w-]+)\s+(?:calls|called|described\s+as|terms|termed)\s+"
+                            r"(?:an?\s+|the\s+)?[\"“'](?:[\w-]+\s+){0,3}$", re.I)
 # "hosts Russian military instructors": a standing situation, not a visit.
 _HOSTS_FORCES = re.compile(r"\s+(?:[\w'-]+\s+){0,3}?(?:instructors|troops|soldiers|forces|bases?|fighters|mercenaries"
                            r"|personnel|advisers|advisors|contingents?)\b", re.I)
@@ -242,7 +245,10 @@ _SETTING = re.compile(
 # "the sanctions regime, set up in 2017".
 _NOUN_WITH_AGENT = re.compile(
     r"^(?:\s+(?:to|of|in)\s+(?:the\s+)?[A-Z][\w'-]+)?\s+by\s+(?:a|an|the)?\s*[A-Z]"
-    r"|^(?:\s+\w+)?,?\s+(?:set\s+up|imposed|introduced|established|adopted)\s+in\s+(?:\d{4}|[A-Z])")
+    r"|^(?:\s+\w+)?,?\s+(?:set\s+up|imposed|introduced|established|adopted)\s+in\s+(?:\d{4}|[A-Z])"
+    # "their departure from ECOWAS became final in late January": the noun's own completion
+    r"|^[^.;,]{0,80}?\b(?:(?:became|becomes)\s+(?:final|effective|official)|(?:took|takes)\s+effect"
+    r"|came\s+into\s+force)\b")
 # What someone is accused of is the accusation's content, not an event of its own ("accused of killing").
 _CHARGED_WITH = re.compile(
     r"\b(?:accused|accusing|accuses|accuse|suspected|charged|convicted|guilty|allegations?|accusations?)\b"
@@ -280,6 +286,7 @@ def find_triggers(text: str, keep_weak_in: tuple[tuple[int, int], ...] = ()) -> 
               and not _CHARGED_WITH.search(text[:t.start]) and not _STATE_NOT_EVENT.search(_around(text, t))
               and not _NEGATED.search(text[max(0, t.start - 30):t.start])
               and not (t.event_type == "ASSAULT" and _ACCIDENT.match(text, t.end))
+              and not _WHAT_IT_CALLS.search(text[max(0, t.start - 60):t.start])
               and not (t.event_type == "CONSULT" and t.text.lower() in ("hosts", "host", "hosting")
                        and _HOSTS_FORCES.match(text, t.end))]
     chosen = [t for t in chosen if not (t.weak and _SETTING.search(text[:t.start]))]
