@@ -581,3 +581,10 @@ def test_items_under_a_time_line_of_a_live_page_are_news_of_the_page_day():
                           dt.date(2025, 7, 1))
     attacked = next(c for c in cands if c.trigger == "attacked")
     assert (attacked.date, attacked.precision) == (dt.date(2025, 7, 1), "day")
+
+
+def test_a_dateline_without_a_year_asks_for_the_publication_date():
+    doc = read_document(b"US completes pullout\nNIAMEY, Aug 6 (Global Desk) - The United States has finished pulling "
+                        b"its troops out of Niger, the two governments said.\n", "us.txt")
+    assert doc.published is None
+    assert any("'Aug 6' but no year" in note for note in doc.notes)

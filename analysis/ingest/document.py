@@ -360,7 +360,13 @@ def read_document(data: bytes, name: str, published: dt.date | None = None, outl
         doc_date, basis = story_dates[0], "stated"
     else:
         doc_date = None
-        notes.append(f"{name}: no publication date found; relative dates ('on Thursday') cannot be resolved — give one")
+        yearless = next((s.dateline_date for s in stories if s.dateline_date), "")
+        if yearless:
+            notes.append(f"{name}: the dateline says '{yearless}' but no year, and the page states no date; give "
+                         "the publication date (--published, or \"Publication date\" on the page) to date its events")
+        else:
+            notes.append(f"{name}: no publication date found; relative dates ('on Thursday') cannot be resolved "
+                         "— give one")
     for story in stories:
         if story.published is None or published:
             story.published = doc_date
