@@ -57,7 +57,7 @@ ARTICLES = ROOT / "tests" / "articles"
 ARTICLE_SETS = {"dev": ("dev", "gold.json"), "heldout": ("heldout", "gold_heldout.json"),
                 "heldout2": ("heldout2", "gold_heldout2.json"), "heldout3": ("heldout3", "gold_heldout3.json"),
                 "heldout4": ("heldout4", "gold_heldout4.json"), "heldout5": ("heldout5", "gold_heldout5.json"),
-                "heldout6": ("heldout6", "gold_heldout6.json")}
+                "heldout6": ("heldout6", "gold_heldout6.json"), "heldout7": ("heldout7", "gold_heldout7.json")}
 UNDATED_YEARS = 3
 
 
@@ -310,6 +310,7 @@ def articles_benchmark(which: str, show: bool) -> dict | None:
              "heldout4": "own articles, fourth held-out set (tests/articles/heldout4: blind for its first run only)",
              "heldout5": "own articles, fifth held-out set (tests/articles/heldout5: blind for its first run only)",
              "heldout6": "own articles, sixth held-out set (tests/articles/heldout6: blind for its first run only)",
+             "heldout7": "own articles, seventh held-out set (tests/articles/heldout7: blind for its first run only)",
              }[which]
     return score(keys_from_tables(gold), found_keys, label, show, names)
 
@@ -404,8 +405,8 @@ def _whole(raw: list[tuple[str, bytes]], given: dt.date) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list matched, missed and unmatched events")
-    parser.add_argument("--sets", default="seeds,dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6",
-                        help="comma-separated: seeds, dev, heldout, heldout2 … heldout6 (default: all)")
+    parser.add_argument("--sets", default="seeds,dev,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7",
+                        help="comma-separated: seeds, dev, heldout, heldout2 … heldout7 (default: all)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
