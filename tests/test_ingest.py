@@ -588,3 +588,13 @@ def test_a_dateline_without_a_year_asks_for_the_publication_date():
                         b"its troops out of Niger, the two governments said.\n", "us.txt")
     assert doc.published is None
     assert any("'Aug 6' but no year" in note for note in doc.notes)
+
+
+@pytest.mark.parametrize(("sentence", "types"), [
+    ("Its units escorted a convoy of fuel tankers into Bamako.", ["AID"]),
+    ("JNIM imposed a blockade on fuel imports in early September.", ["COERCE"]),
+    ("About a dozen tankers were set ablaze near Koumantou.", ["ASSAULT"]),
+    ("Soldiers exchanged fire with the attackers.", ["ASSAULT"]),
+])
+def test_round_six_trigger_rules(sentence, types):
+    assert [t.event_type for t in find_triggers(sentence)] == types

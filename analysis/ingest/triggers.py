@@ -124,6 +124,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"nationali[sz](?:ed|es|e|ing)|nationali[sz]ation of|expropriated|expropriates|confiscated|confiscates"
      r"|(?:seized|seizes|seizing) (?:[\w'-]+ ){0,4}?(?:gold|assets|property|properties|equipment|shipments?|cargo"
      r"|stocks?|tonnes|accounts|documents|vehicles)"
+     r"|(?:imposed|imposes|imposing|declared) (?:a |an )?(?:[\w-]+ )?(?:blockade|siege|curfew)|blockaded|besieged"
      r"|(?:placed|places|placing|put|puts) (?:[\w'-]+ ){0,4}?under (?:provisional |temporary |state |interim )?"
      r"(?:administration|receivership|state control|management)"),
     ("COERCE", "coup", False,
@@ -137,6 +138,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:took|taken|takes|taking|seized|seizes|regained|gained) control (?:[\w'-]+ ){0,3}?of"
      r"|suffered (?:\w+ )?(?:losses|casualties|defeats?)"
      r"|(?:shot|shoots|shooting|shoot) down|(?:was|were|been|being|is|are) targeted|targeted (?:the|a|an|its|their)"
+     r"|(?:set|sets|setting) (?:ablaze|alight|on fire)|torched|exchanged fire|opened fire"
      r"|claimed (?:responsibility for )?(?:the|an|a|this|that|[\w'-]+['’]s) (?:[\w-]+ ){0,2}?"
      r"(?:attacks?|assaults?|bombings?|ambush(?:es)?|raids?|killings?|kidnappings?)"
      r"|massacring|executed (?:at least |more than |some |about |nearly |up to )?(?:\d[\d,]*|dozens|scores|hundreds)"
@@ -157,7 +159,7 @@ _VERB_LEMMAS: list[tuple[str, str, tuple[str, ...]]] = [
     ("SUPPORT", "statement", ("praise", "hail", "endorse", "commend", "applaud", "congratulate", "thank", "salute",
                               "welcome")),
     ("COOPERATE", "cooperation", ("cooperate", "collaborate", "partner")),
-    ("AID", "aid", ("donate", "supply", "ship", "gift", "provide", "fund", "finance", "equip", "airlift")),
+    ("AID", "aid", ("donate", "supply", "ship", "gift", "provide", "fund", "finance", "equip", "airlift", "escort")),
     ("RETREAT", "withdraw", ("withdraw", "evacuate", "vacate", "relocate", "disband")),
     ("REQUEST", "demand", ("demand", "urge", "request", "appeal", "implore", "petition")),
     ("ACCUSE", "statement", ("accuse", "condemn", "criticise", "criticize", "blame", "denounce", "censure", "rebuke",
