@@ -219,6 +219,81 @@ def test_a_speaker_never_seen_before_is_found_from_context():
 
 # --- event types, candidates and evidence ----------------------------------------------------
 
+
+def test_a_participle_clause_keeps_the_doer_of_the_clause_before():
+    cands = candidates_of("Mali, Burkina Faso and Niger said on Monday they were withdrawing from the International "
+                          "Criminal Court, calling the court an instrument of neo-colonial repression.",
+                          dt.date(2025, 9, 23))
+    accuse = next(c for c in cands if c.event_type == "ACCUSE")
+    assert {"state-mli", "state-bfa", "state-ner"} <= {a for a, r in accuse.actors.items() if r == "source"}
+
+
+def test_small_sahel_towns_are_places_and_media_are_actors():
+    gaz = gazetteer()
+    actors, places, _ = names_in("Fighters attacked a camp near Tillia; the BBC and Human Rights Watch reported it.",
+                                 gaz)
+    assert [gaz.places[p].country for _, p in places] == ["NER"]
+    assert {"bbc", "human-rights-watch"} <= {a for _, a in actors}
+
+
+def test_a_role_before_a_name_registers_the_person():
+    gaz = gazetteer()
+    actors, _, _ = names_in("He was received by the head of Roscosmos, Yuri Borisov, in Moscow.", gaz)
+    assert gaz.actors[dict(actors)["Yuri Borisov"]].kind == "person"
+
+
+def test_a_ministry_title_before_a_name_and_the_surname_after_it():
+    bundled = read_dataset()  # holds Sadio Camara, alias "Camara"
+    gaz = Gazetteer.from_tables(bundled["actors"], bundled["places"], bundled["actor_roles"])
+    assert gaz.lookup("Camara") == "sadio-camara"
+    ctx = DocumentContext(published=dt.date(2024, 6, 14))
+    text = ("Mali's Minister of Energy and Water, Bintou Camara, laid the foundation stone on Thursday. "
+            "Camara received the ambassador.")
+    discover_people(text, gaz, ctx)
+    first, second = text.split(". ", 1)
+    actors, _ = find_names(first, gaz, ctx)
+    bintou = next(m.actor_id for m in actors if m.text == "Bintou Camara")
+    assert (gaz.actors[bintou].kind, gaz.actors[bintou].country) == ("person", "MLI")
+    actors, _ = find_names(second, gaz, ctx)
+    assert next(m.actor_id for m in actors if m.text == "Camara") == bintou  # not the stored Sadio Camara
+
+
+# --- round 4: rules written after the fifth held-out set ---------------------------------------
+
+
+def test_embassies_unnamed_attackers_companies_and_seats_of_government():
+    gaz = gazetteer()
+    actors, _, _ = names_in("The Russian embassy in Bamako condemned the attack by gunmen on the school.", gaz)
+    assert {"state-rus", "unidentified-gunmen"} <= {a for _, a in actors}
+    actors, _, _ = names_in("Bamako is at odds with Barrick Gold, the Canadian company that runs the mine.", gaz)
+    barrick = dict(actors)["Barrick Gold"]
+    assert (gaz.actors[barrick].kind, gaz.actors[barrick].country) == ("organisation", "CAN")
+    actors, _, _ = names_in("Ouagadougou has accused Abidjan of harbouring its opponents.", gaz)
+    assert {"state-bfa", "state-civ"} <= {a for _, a in actors}
+
+
+def test_an_unnamed_office_is_its_holder_in_the_bundled_store(fresh_store):
+    # The store hands role dates back as timestamps; they once broke the office lookup with a traceback.
+    from analysis.dataset import load_dataset
+
+    load_dataset(fresh_store)
+    batch = prepare_batch(fresh_store, [("t.txt", b"Russia and Mali sign deal\n12 March 2025\nRussia's foreign "
+                                                   b"minister met Malian officials in Moscow on Tuesday.\n")])
+    assert not batch.errors
+    assert "sergei-lavrov" in batch.candidates[0].actors
+
+
+# --- round 5: rules written after the sixth held-out set ---------------------------------------
+
+
+def test_a_dateline_without_a_year_asks_for_the_publication_date():
+    doc = read_document(b"US completes pullout\nNIAMEY, Aug 6 (Global Desk) - The United States has finished pulling "
+                        b"its troops out of Niger, the two governments said.\n", "us.txt")
+    assert doc.published is None
+    assert any("'Aug 6' but no year" in note for note in doc.notes)
+
+
+# Trigger rules written after held-out rounds 3–6, one case per rule.
 @pytest.mark.parametrize(("sentence", "types"), [
     ("Russia and Mali signed a memorandum on nuclear energy.", ["AGREE"]),
     ("Lavrov held talks with Diop in Bamako.", ["CONSULT"]),
@@ -420,13 +495,6 @@ def test_a_date_line_with_an_update_time_gives_the_publication_date():
     assert parse_date_line("3 min read | Print | Email") is None
 
 
-def test_a_year_in_front_of_a_noun_dates_the_noun_not_the_verb():
-    cands = candidates_of("Mali's military government on Thursday ended the 2015 peace agreement with separatist "
-                          "groups.", dt.date(2024, 1, 26))
-    ended = next(c for c in cands if c.event_type == "SANCTION")
-    assert (ended.date, ended.precision) == (dt.date(2024, 1, 25), "day")
-
-
 def test_a_passive_agreement_takes_the_parties_of_the_agreement_named_before():
     cands = candidates_of("Mali's military government on Thursday ended the 2015 peace agreement with separatist "
                           "groups. The agreement had been signed in 2015 in Algiers.", dt.date(2024, 1, 26))
@@ -454,60 +522,8 @@ def test_the_army_is_the_army_of_the_country_the_story_is_about():
     ("The junta counts Russia among its partners and hosts Russian military instructors.", []),
     ("Soldiers executed at least 223 civilians in two villages.", ["ASSAULT"]),
     ("The regulator ordered internet providers to block access to the websites.", ["SANCTION"]),
-])
-def test_round_three_trigger_rules(sentence, types):
-    assert [t.event_type for t in find_triggers(sentence)] == types
-
-
-def test_a_participle_clause_keeps_the_doer_of_the_clause_before():
-    cands = candidates_of("Mali, Burkina Faso and Niger said on Monday they were withdrawing from the International "
-                          "Criminal Court, calling the court an instrument of neo-colonial repression.",
-                          dt.date(2025, 9, 23))
-    accuse = next(c for c in cands if c.event_type == "ACCUSE")
-    assert {"state-mli", "state-bfa", "state-ner"} <= {a for a, r in accuse.actors.items() if r == "source"}
-
-
-def test_small_sahel_towns_are_places_and_media_are_actors():
-    gaz = gazetteer()
-    actors, places, _ = names_in("Fighters attacked a camp near Tillia; the BBC and Human Rights Watch reported it.",
-                                 gaz)
-    assert [gaz.places[p].country for _, p in places] == ["NER"]
-    assert {"bbc", "human-rights-watch"} <= {a for _, a in actors}
-
-
-def test_a_role_before_a_name_registers_the_person():
-    gaz = gazetteer()
-    actors, _, _ = names_in("He was received by the head of Roscosmos, Yuri Borisov, in Moscow.", gaz)
-    assert gaz.actors[dict(actors)["Yuri Borisov"]].kind == "person"
-
-
-def test_a_ministry_title_before_a_name_and_the_surname_after_it():
-    bundled = read_dataset()  # holds Sadio Camara, alias "Camara"
-    gaz = Gazetteer.from_tables(bundled["actors"], bundled["places"], bundled["actor_roles"])
-    assert gaz.lookup("Camara") == "sadio-camara"
-    ctx = DocumentContext(published=dt.date(2024, 6, 14))
-    text = ("Mali's Minister of Energy and Water, Bintou Camara, laid the foundation stone on Thursday. "
-            "Camara received the ambassador.")
-    discover_people(text, gaz, ctx)
-    first, second = text.split(". ", 1)
-    actors, _ = find_names(first, gaz, ctx)
-    bintou = next(m.actor_id for m in actors if m.text == "Bintou Camara")
-    assert (gaz.actors[bintou].kind, gaz.actors[bintou].country) == ("person", "MLI")
-    actors, _ = find_names(second, gaz, ctx)
-    assert next(m.actor_id for m in actors if m.text == "Camara") == bintou  # not the stored Sadio Camara
-
-
-@pytest.mark.parametrize(("sentence", "types"), [
     ("The minister laid the foundation stone for a solar plant.", ["COOPERATE"]),
     ("Traders kept their shops shut in protest against the power cuts.", ["PROTEST"]),
-])
-def test_ground_breaking_and_protest_phrases(sentence, types):
-    assert [t.event_type for t in find_triggers(sentence)] == types
-
-
-# --- round 4: rules written after the fifth held-out set ---------------------------------------
-
-@pytest.mark.parametrize(("sentence", "types"), [
     ("Algeria recalled its ambassadors from Mali and Niger.", ["SANCTION"]),
     ("Algiers closed its airspace to flights from Mali.", ["SANCTION"]),
     ("The drone was shot down near the border.", ["ASSAULT"]),
@@ -518,83 +534,38 @@ def test_ground_breaking_and_protest_phrases(sentence, types):
     ("A court placed the complex under provisional administration.", ["COERCE"]),
     ("The government dismissed the remarks as a campaign of lies.", ["REJECT"]),
     ("Almost all of it has left the country unrefined, which critics say leaves Bamako poorer.", []),
-])
-def test_round_four_trigger_rules(sentence, types):
-    assert [t.event_type for t in find_triggers(sentence)] == types
-
-
-def test_the_same_evening_is_the_day_named_before():
-    cands = candidates_of("On Sunday, the confederation recalled its ambassadors from Algiers. In a communique issued "
-                          "the same evening, Mali announced that it was leaving the regional committee.",
-                          dt.date(2025, 4, 8))
-    leaving = next(c for c in cands if c.event_type == "RETREAT")
-    assert (leaving.date, leaving.precision) == (dt.date(2025, 4, 6), "day")
-
-
-def test_a_live_page_item_with_no_date_is_news_of_the_page_day():
-    cands = candidates_of("Tuesday 17 September 2024\n10:15 JNIM has claimed the attack in a message.\n"
-                          "13:30 Bamako was spared the violence that has ravaged the north for more than a decade.",
-                          None)
-    claimed = next(c for c in cands if c.trigger.startswith("claimed"))
-    assert (claimed.date, claimed.precision) == (dt.date(2024, 9, 17), "day")
-    assert all(c.precision != "day" for c in cands if c.trigger == "violence")  # background keeps its own reading
-
-
-def test_embassies_unnamed_attackers_companies_and_seats_of_government():
-    gaz = gazetteer()
-    actors, _, _ = names_in("The Russian embassy in Bamako condemned the attack by gunmen on the school.", gaz)
-    assert {"state-rus", "unidentified-gunmen"} <= {a for _, a in actors}
-    actors, _, _ = names_in("Bamako is at odds with Barrick Gold, the Canadian company that runs the mine.", gaz)
-    barrick = dict(actors)["Barrick Gold"]
-    assert (gaz.actors[barrick].kind, gaz.actors[barrick].country) == ("organisation", "CAN")
-    actors, _, _ = names_in("Ouagadougou has accused Abidjan of harbouring its opponents.", gaz)
-    assert {"state-bfa", "state-civ"} <= {a for _, a in actors}
-
-
-def test_an_unnamed_office_is_its_holder_in_the_bundled_store(fresh_store):
-    # The store hands role dates back as timestamps; they once broke the office lookup with a traceback.
-    from analysis.dataset import load_dataset
-
-    load_dataset(fresh_store)
-    batch = prepare_batch(fresh_store, [("t.txt", b"Russia and Mali sign deal\n12 March 2025\nRussia's foreign "
-                                                   b"minister met Malian officials in Moscow on Tuesday.\n")])
-    assert not batch.errors
-    assert "sergei-lavrov" in batch.candidates[0].actors
-
-
-# --- round 5: rules written after the sixth held-out set ---------------------------------------
-
-@pytest.mark.parametrize(("sentence", "types"), [
     ("It was created in July, and their departure from ECOWAS (the bloc) became final in late January.",
      ["AGREE", "RETREAT"]),
     ("Reports are coming in from Nioro, where the military camp was targeted.", ["ASSAULT"]),
     ("The embassy issued a statement condemning what it calls \"terrorist attacks\".", ["ACCUSE"]),
     ("Personnel of what Moscow calls its Africa Corps arrived in the country.", ["AID"]),  # no quote: an event
-])
-def test_round_five_trigger_rules(sentence, types):
-    assert [t.event_type for t in find_triggers(sentence)] == types
-
-
-def test_items_under_a_time_line_of_a_live_page_are_news_of_the_page_day():
-    cands = candidates_of("Mali: attacks in the west - live\n18:05\nThe army said positions were attacked at dawn "
-                          "by gunmen.\nBackground\nThe region was spared the violence for more than a decade.",
-                          dt.date(2025, 7, 1))
-    attacked = next(c for c in cands if c.trigger == "attacked")
-    assert (attacked.date, attacked.precision) == (dt.date(2025, 7, 1), "day")
-
-
-def test_a_dateline_without_a_year_asks_for_the_publication_date():
-    doc = read_document(b"US completes pullout\nNIAMEY, Aug 6 (Global Desk) - The United States has finished pulling "
-                        b"its troops out of Niger, the two governments said.\n", "us.txt")
-    assert doc.published is None
-    assert any("'Aug 6' but no year" in note for note in doc.notes)
-
-
-@pytest.mark.parametrize(("sentence", "types"), [
     ("Its units escorted a convoy of fuel tankers into Bamako.", ["AID"]),
     ("JNIM imposed a blockade on fuel imports in early September.", ["COERCE"]),
     ("About a dozen tankers were set ablaze near Koumantou.", ["ASSAULT"]),
     ("Soldiers exchanged fire with the attackers.", ["ASSAULT"]),
 ])
-def test_round_six_trigger_rules(sentence, types):
+def test_trigger_rules_from_the_held_out_rounds(sentence, types):
     assert [t.event_type for t in find_triggers(sentence)] == types
+
+
+# Dates written after held-out rounds 3–5: (text, publication date, trigger, date, precision).
+@pytest.mark.parametrize(("text", "published", "trigger", "date", "precision"), [
+    # a year in front of a noun dates the noun, not the verb
+    ("Mali's military government on Thursday ended the 2015 peace agreement with separatist groups.",
+     "2024-01-26", "ended the 2015 peace agreement", "2024-01-25", "day"),
+    # "the same evening" is the day named before
+    ("On Sunday, the confederation recalled its ambassadors from Algiers. In a communique issued the same evening, "
+     "Mali announced that it was leaving the regional committee.", "2025-04-08", "leaving", "2025-04-06", "day"),
+    # a live page's item, opening with its time or under a time line, is news of the page's day
+    ("Tuesday 17 September 2024\n10:15 JNIM has claimed the attack in a message.", None, "claimed the attack",
+     "2024-09-17", "day"),
+    ("Mali: attacks in the west - live\n18:05\nThe army said positions were attacked at dawn by gunmen.",
+     "2025-07-01", "attacked", "2025-07-01", "day"),
+    # ... but background in it keeps its own reading
+    ("Tuesday 17 September 2024\n13:30 Bamako was spared the violence that has ravaged the north for more than "
+     "a decade, and troops clashed with rebels in March.", None, "clashed", "2024-03-01", "month"),
+])
+def test_dates_from_the_held_out_rounds(text, published, trigger, date, precision):
+    cands = candidates_of(text, dt.date.fromisoformat(published) if published else None)
+    found = next(c for c in cands if c.trigger == trigger)
+    assert (found.date.isoformat(), found.precision) == (date, precision)
