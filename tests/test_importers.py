@@ -284,6 +284,82 @@ def test_gdelt_damaged_lines_are_reported_with_their_numbers(fresh_store):
     assert account.counts["imported"] + account.counts["skipped"] == 2
 
 
+def _gdelt_mixed_file(tmp_path) -> Path:
+    """The slice's lines with repeated events (also far apart), damaged lines, a CRLF line
+    ending and fields padded with spaces."""
+    lines = (FIXTURES / "gdelt2_slice.CSV").read_bytes().splitlines()
+    out = []
+    for copy in range(3):
+        for n, raw in enumerate(lines):
+            fields = raw.split(b"\t")
+            if copy and n % 3:
+                fields[0] = str(990000000 + copy * 100 + n).encode()  # new events; the rest repeat
+            if n == 5:
+                fields[6] = "\u00a0 " + fields[6].decode() + " "
+                fields[6] = fields[6].encode()
+            line = b"\t".join(fields)
+            out.append(line + b"\r" if n == 7 else line)
+        out += [b"", b"1\t2\t3", "caf\u00e9".encode("latin-1") + lines[1]]
+    path = tmp_path / "mixed.CSV"
+    path.write_bytes(b"\n".join(out) + b"\n")
+    return path
+
+
+def test_gdelt_chunking_changes_nothing(tmp_path, monkeypatch):
+    from analysis.importers import gdelt
+    from analysis.store import EventStore
+
+    path = _gdelt_mixed_file(tmp_path)
+    results = []
+    for chunk in (gdelt.CHUNK_BYTES, 3_000, 700):
+        monkeypatch.setattr(gdelt, "CHUNK_BYTES", chunk)
+        with EventStore(":memory:") as store:
+            account = run_import(store, "gdelt", path)
+            tables = {t: store._df(f"SELECT * EXCLUDE (created_at, updated_at) FROM {t} ORDER BY ALL")
+                      if t == "events" else store._df(f"SELECT * FROM {t} ORDER BY ALL")
+                      for t in ("events", "actors", "places", "sources", "event_actors", "event_sources",
+                                "event_facts", "event_country_facts")}
+        results.append((account, tables))
+    first, tables = results[0]
+    assert first.accounted == first.rows == (FIXTURES / "gdelt2_slice.CSV").read_bytes().count(b"\n") * 3 + 9
+    assert first.counts["merged"] > 0 and first.counts["rejected"] >= 9
+    merged = [(line, reason) for line, outcome, reason in first.problems if outcome == "merged"]
+    assert merged[0][1] == "same event as line 1"
+    for account, other in results[1:]:
+        assert account.counts == first.counts
+        assert sorted(account.problems) == sorted(first.problems)
+        for name, frame in tables.items():
+            assert frame.equals(other[name]), name
+
+
+def test_gdelt_fields_are_trimmed_and_crlf_lines_read(fresh_store, tmp_path):
+    account = run_import(fresh_store, "gdelt", _gdelt_mixed_file(tmp_path))
+    lines = (FIXTURES / "gdelt2_slice.CSV").read_bytes().splitlines()
+    padded = fresh_store.event_actors_for(["gdelt:" + lines[5].split(b"\t")[0].decode()])
+    assert lines[5].split(b"\t")[6].decode().title() in set(padded["name"])  # "\u00a0 name " became "Name"
+    assert 8 not in {line for line, _, _ in account.problems}  # the line ending in CRLF
+    assert "gdelt:" + lines[7].split(b"\t")[0].decode() in set(fresh_store.table("events")["event_id"])
+
+
+def test_gdelt_carriage_return_inside_a_line_is_rejected(fresh_store, tmp_path):
+    lines = (FIXTURES / "gdelt2_slice.CSV").read_bytes().splitlines()
+    lines[2] = lines[2].replace(b"\t", b"\t\r", 1)
+    path = tmp_path / "cr.CSV"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    account = run_import(fresh_store, "gdelt", path)
+    assert [(line, reason) for line, outcome, reason in account.problems if outcome == "rejected"] == [
+        (3, "holds a carriage return inside a field")]
+    assert account.accounted == account.rows == len(lines)
+
+
+def test_gdelt_byte_order_mark_stays_part_of_the_first_field(fresh_store, tmp_path):
+    path = tmp_path / "bom.CSV"
+    path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "gdelt2_slice.CSV").read_bytes())
+    account = run_import(fresh_store, "gdelt", path)
+    rejected = [(line, reason) for line, outcome, reason in account.problems if outcome == "rejected"]
+    assert len(rejected) == 1 and rejected[0][0] == 1 and "GLOBALEVENTID" in rejected[0][1]
+
+
 def test_gdelt_state_actors_match_the_store(fresh_store):
     state = {"actor_id": "state-rus", "name": "Russia", "kind": "state", "country": "RUS", "sector": "government"}
     fresh_store.write_tables(validate_tables(fill_missing_columns({"actors": [state]})))

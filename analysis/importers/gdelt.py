@@ -9,16 +9,19 @@ are CAMEO's three-letter codes, which are ISO3 for countries.
 
 from __future__ import annotations
 
-import os
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pycountry
 
 from analysis.importers.common import Account, FileRejected, decode_line
 from analysis.importers.tables import cameo_descriptions, cameo_type, fips_to_iso3
 from analysis.schema import country_name
-from analysis.store.imports import FileImport, stage_gdelt_chunk
+from analysis.store.imports import GDELT_USED, FileImport, stage_gdelt_chunk
 
 COLUMNS_2 = [
     "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name",
@@ -46,6 +49,9 @@ SECTORS = {"GOV": "government", "MIL": "military", "COP": "security", "SPY": "se
            "UAF": "armed_group", "MED": "media", "JRN": "media", "BUS": "business", "MNC": "business",
            "IGO": "intergovernmental", "NGO": "civil_society", "CVL": "civil_society", "OPP": "political_party"}
 CHUNK_BYTES = 128 * 2**20
+BOM = b"\xef\xbb\xbf"
+# Fields are trimmed of leading and trailing Unicode space separators (category Zs).
+SPACES = "".join(map(chr, (0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)))
 
 
 def detect_layout(first_line: bytes, name: str) -> tuple[str, list[str]]:
@@ -80,59 +86,120 @@ def lookup_frames(states: dict[str, str]) -> dict[str, pd.DataFrame]:
     }
 
 
-def numbered_good_lines(first: int, lines: list[bytes], width: int, account: Account) -> bytes:
-    """The chunk's well-formed lines, each prefixed with its line number and a tab.
-
-    Lines that are empty, not UTF-8 or have the wrong number of fields are rejected.
-    """
-    block = b"".join(lines)
+def _is_utf8(block: bytes) -> bool:
     try:
         block.decode("utf-8")
-        all_text = True
     except UnicodeDecodeError:
-        all_text = False
-    tabs = [line.count(b"\t") for line in lines]
-    if all_text and b"\r" not in block and all(t == width - 1 for t in tabs):
-        return b"".join([b"%d\t%s" % (first + i, line) for i, line in enumerate(lines)]) + (
-            b"" if block.endswith(b"\n") else b"\n")
-    out = []
-    for offset, raw in enumerate(lines):
+        return False
+    return True
+
+
+def _parse(block: bytes, columns: list[str]) -> pa.Table | None:
+    """The columns the import reads, as trimmed text, from tab-separated lines; None if a line
+    has the wrong number of fields."""
+    bad = []
+
+    def invalid(row) -> str:
+        bad.append(row)
+        return "skip"
+
+    table = pacsv.read_csv(
+        pa.py_buffer(block),
+        read_options=pacsv.ReadOptions(column_names=columns, block_size=16 * 2**20),
+        parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False, escape_char=False,
+                                         ignore_empty_lines=False, invalid_row_handler=invalid),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(columns, pa.string()),
+                                             include_columns=[c for c in columns if c in GDELT_USED],
+                                             strings_can_be_null=False, check_utf8=False),
+    )
+    if bad:
+        return None
+    fields = dict(zip(table.column_names, table.columns, strict=True))
+    if block.startswith(BOM) and table.num_rows:
+        # The reader drops a byte order mark that starts the text; it is part of the first field.
+        first = fields["GLOBALEVENTID"]
+        fields["GLOBALEVENTID"] = pa.concat_arrays([pa.array([BOM.decode() + first[0].as_py()]),
+                                                    first.slice(1).combine_chunks()])
+    return pa.table({name: pc.utf8_trim(column, characters=SPACES) for name, column in fields.items()})
+
+
+def good_rows(first: int, block: bytes, columns: list[str]) -> tuple[int, pa.Table | None, list[tuple[int, str]]]:
+    """The lines of ``block`` (whole lines, the first numbered ``first``): their number, the
+    well-formed ones as a table (``line``, the line number, then the columns the import reads,
+    trimmed; None if there are none) and the (line, reason) of the others.
+
+    Lines that are empty, not UTF-8 or have the wrong number of fields are rejected; so is a
+    line with a carriage return inside it (only a line ending may hold one).
+    """
+    count = block.count(b"\n") + (not block.endswith(b"\n"))
+    if b"\r" not in block and _is_utf8(block):
+        table = _parse(block, columns)
+        if table is not None and table.num_rows == count:
+            return count, table.add_column(0, "line", pa.array(np.arange(first, first + count, dtype=np.int64))), []
+    lines = block.split(b"\n")
+    if not block.endswith(b"\n"):
+        lines.append(b"")
+    width = len(columns)
+    good, numbers, rejects = [], [], []
+    for offset, raw in enumerate(lines[:-1]):
         number = first + offset
         line = raw.rstrip(b"\r\n")
         if not line.strip():
-            account.reject(number, "empty line")
-        elif not all_text and decode_line(line) is None:
-            account.reject(number, "is not UTF-8 text")
+            rejects.append((number, "empty line"))
+        elif decode_line(line) is None:
+            rejects.append((number, "is not UTF-8 text"))
         elif line.count(b"\t") != width - 1:
             fields = line.count(b"\t") + 1
-            account.reject(number, f"has {fields} tab-separated fields, this file's layout has {width}")
+            rejects.append((number, f"has {fields} tab-separated fields, this file's layout has {width}"))
+        elif b"\r" in line:
+            rejects.append((number, "holds a carriage return inside a field"))
         else:
-            out.append(b"%d\t%s\n" % (number, line))
-    return b"".join(out)
+            good.append(line)
+            numbers.append(number)
+    if not good:
+        return count, None, rejects
+    table = _parse(b"\n".join(good) + b"\n", columns)
+    return count, table.add_column(0, "line", pa.array(numbers, type=pa.int64())), rejects
+
+
+def read_blocks(stream):
+    """Blocks of whole lines, each the lines up to the first whose end passes CHUNK_BYTES (as
+    ``readlines(CHUNK_BYTES)`` reads them); the last line of a file may lack its newline."""
+    while True:
+        block = stream.read(CHUNK_BYTES)
+        if not block:
+            return
+        yield block + stream.readline()
+
+
+def _parsed_blocks(stream, columns: list[str]):
+    """(bytes read, lines, good rows, rejected lines) for each block of the stream."""
+    first = 1
+    for block in read_blocks(stream):
+        count, rows, rejects = good_rows(first, block, columns)
+        first += count
+        yield len(block), count, rows, rejects
 
 
 def stage_file(job: FileImport, stream, layout: tuple[str, list[str]], account: Account, progress) -> None:
-    """Read a GDELT stream chunk by chunk into the job's staging tables."""
+    """Read a GDELT stream chunk by chunk into the job's staging table.
+
+    The next chunk is read and parsed in a second thread while the store stages this one.
+    """
     label, columns = layout
-    first = 1
-    handle, path = tempfile.mkstemp(suffix=".tsv", prefix="gdelt-chunk-")
-    os.close(handle)
-    try:
-        while True:
-            lines = stream.readlines(CHUNK_BYTES)
-            if not lines:
-                break
-            account.rows += len(lines)
-            data = numbered_good_lines(first, lines, len(columns), account)
-            first += len(lines)
-            if data:
-                with open(path, "wb") as out:
-                    out.write(data)
-                rejects, skips = stage_gdelt_chunk(job.cur, path, columns, label)
+    blocks = _parsed_blocks(stream, columns)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead = reader.submit(next, blocks, None)
+        while (item := ahead.result()) is not None:
+            ahead = reader.submit(next, blocks, None)
+            size, count, rows, bad_lines = item
+            account.rows += count
+            for line, reason in bad_lines:
+                account.reject(line, reason)
+            if rows is not None:
+                rejects, skips = stage_gdelt_chunk(job.cur, rows, label)
                 for line, reason in rejects:
                     account.reject(int(line), reason)
                 for line, root in skips:
                     account.skip(int(line), f"public statement (CAMEO {root}), skipped by design")
-            progress(sum(len(line) for line in lines))
-    finally:
-        os.unlink(path)
+            progress(size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -40,7 +41,7 @@ def import_file(store: EventStore, origin: str, path: str | Path, progress: bool
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
     path = Path(path)
     started = time.perf_counter()
-    with open_input(path) as (stream, size, name):
+    with ThreadPoolExecutor(max_workers=1) as hasher, open_input(path) as (stream, size, name):
         head = _peek(stream, name)
         account = Account(file=name)
         states = state_actor_ids(store)
@@ -49,7 +50,8 @@ def import_file(store: EventStore, origin: str, path: str | Path, progress: bool
             label = layout[0]
         else:
             label = "ACLED CSV"
-        job = FileImport(store, origin, name, _sha256(path), label)
+        digest = hasher.submit(_sha256, path)  # computed in a second thread while the rows are read
+        job = FileImport(store, origin, name, None, label)
         try:
             bar = tqdm(total=size, unit="B", unit_scale=True, desc=name, leave=False,
                        disable=None if progress else True)
@@ -62,6 +64,7 @@ def import_file(store: EventStore, origin: str, path: str | Path, progress: bool
                     acled.read_rows(stream, name, account, reader, bar.update)
                     if reader.events:
                         job.stage(reader.batch())
+            job.sha256 = digest.result()
             job.finish(account)
         except duckdb.Error as exc:
             job.abort()
