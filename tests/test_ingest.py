@@ -561,6 +561,13 @@ def test_trigger_rules_from_the_held_out_rounds(sentence, types):
      "2024-09-17", "day"),
     ("Mali: attacks in the west - live\n18:05\nThe army said positions were attacked at dawn by gunmen.",
      "2025-07-01", "attacked", "2025-07-01", "day"),
+    # an undated sentence of a live item goes on from the date the item told
+    ("Tuesday 28 October 2025\n12:30 GMT\nTankers were set ablaze on Sunday near Koumantou. Soldiers escorting "
+     "the convoy exchanged fire with the attackers.", None, "exchanged fire", "2025-10-26", "day"),
+    # "in the same broadcast" is the occasion told just before
+    ("On 21 January, Defence Minister Salifou Mody announced that the three armies would field a unified force. In "
+     "the same broadcast the general accused Benin of holding up military equipment.", "2025-02-03", "accused",
+     "2025-01-21", "day"),
     # ... but background in it keeps its own reading
     ("Tuesday 17 September 2024\n13:30 Bamako was spared the violence that has ravaged the north for more than "
      "a decade, and troops clashed with rebels in March.", None, "clashed", "2024-03-01", "month"),
@@ -569,3 +576,10 @@ def test_dates_from_the_held_out_rounds(text, published, trigger, date, precisio
     cands = candidates_of(text, dt.date.fromisoformat(published) if published else None)
     found = next(c for c in cands if c.trigger == trigger)
     assert (found.date.isoformat(), found.precision) == (date, precision)
+
+
+def test_places_named_with_an_origin_are_origins_too():
+    cands = candidates_of("JNIM imposed a blockade on fuel imports to Mali in early September, burning tankers on the "
+                          "roads from Senegal and Ivory Coast.", dt.date(2025, 10, 28))
+    blockade = next(c for c in cands if c.event_type == "COERCE")
+    assert blockade.place_id not in ("senegal", "cote-d-ivoire", "ivory-coast")

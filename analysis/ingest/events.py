@@ -97,6 +97,9 @@ _BARE_TIME = re.compile(r"\s*(?:[01]?\d|2[0-3])[:.h][0-5]\d(?:\s*(?:GMT|UTC|CET|
 _DURATION = re.compile(r"\b(?:for\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s+|about\s+)?(?:a|an|two|three|four|"
                        r"five|several|many|\d+)\s+(?:years?|decades?|months?|weeks?)|since|over\s+the\s+(?:past|last)"
                        r"|in\s+recent|repeatedly|long)\b", re.I)
+_SAME_OCCASION = re.compile(
+    r"\b(?:in|during|at|on)\s+the\s+same\s+(?:interview|broadcast|speech|statement|address|appearance|"
+    r"news\s+conference|press\s+conference|briefing|session|communiqu[eé]|programme|program)\b", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
 # "The document was signed …": the subject is an event the story has already told.
 _DEFINITE_SUBJECT = re.compile(
@@ -229,6 +232,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
     subject: str | None = None  # the actor a sentence opens with, for "they" in the next one
     last_place: str | None = None  # the place named last, for "there"
     last_date: DateMention | None = None
+    paragraph_dates: dict[int, DateMention] = {}  # the last date each paragraph named, for live items
     places: list = []
     for sentence, mentions in parsed:
         last_place = places[-1].place_id if places else last_place
@@ -239,6 +243,9 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
         if same and last_date and not any(m.start <= same.start() < m.end for m in mentions):
             mentions = sorted([*mentions, _same_period(same, last_date)], key=lambda m: m.start)
         last_date = mentions[-1] if mentions else last_date
+        item_before = paragraph_dates.get(sentence.paragraph)
+        if mentions:
+            paragraph_dates[sentence.paragraph] = mentions[-1]
         if sentence.is_headline:
             continue
         if not any(sentence.text in caption for caption in doc.captions):
@@ -272,7 +279,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
             if not roles:
                 continue
             dates = _dates_for(sentence, trig, mentions, ref, position, anchor, out, relative,
-                               live=sentence.paragraph in live)
+                               live=sentence.paragraph in live, item_date=item_before)
             context = sentence.text[max(0, trig.start - 40):trig.start + len(trig.text)]
             before_trigger = sentence.text[max(0, trig.start - 50):trig.start]
             background = bool(_BACKGROUND.search(context) or _AFTER_CLAUSE.search(before_trigger)
@@ -497,7 +504,7 @@ def _roles(text: str, trig: Trigger, actors, left: int, right: int, triggers: li
 
 def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], ref, position: int,
                anchor: DateMention | None, earlier: list[Candidate], relative: tuple[tuple[int, int], ...] = (),
-               live: bool = False):
+               live: bool = False, item_date: DateMention | None = None):
     """(date, precision, basis, own) for a trigger: one per year in "coups in 2020 and 2021"."""
     usable = []
     for m in mentions:
@@ -537,6 +544,11 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
         if dated:
             last = dated[-1]
             return [(last.date, last.precision, f"'then'/'later': the date of the event before it ({last.date})", True)]
+    if _SAME_OCCASION.search(sentence.text[:trig.start]):
+        dated = [c for c in earlier if c.date and c.own_date]
+        if dated:
+            last = dated[-1]  # "In the same broadcast the general accused …"
+            return [(last.date, last.precision, f"the same occasion as the event before it ({last.date})", True)]
     if _REFERS_TO_MEETING.search(sentence.text):
         meetings = [c for c in earlier if c.event_type == "CONSULT" and c.date and c.own_date]
         if meetings:
@@ -544,6 +556,10 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
             return [(meeting.date, meeting.precision, f"date of the talks it follows ({meeting.date})", True)]
     if ref is None:
         return [(None, "day", "no date found: give the publication date", False)]
+    if live and item_date is not None and not _DURATION.search(sentence.text):
+        # Told on after a dated sentence of the same live item ("… set ablaze on Sunday. Soldiers exchanged fire")
+        return [(item_date.date, item_date.precision, f"the date told earlier in the same item ({item_date.text})",
+                 True)]
     if live and not _DURATION.search(sentence.text):
         # A live page's item ("10:15 JNIM has claimed the attack"): news of the page's day
         return [(ref, "day", f"reported as just done, no date: the day of the report ({ref})", False)]
@@ -582,6 +598,9 @@ def _place_for(text: str, trig: Trigger, places, left: int, right: int, gaz: Gaz
         # What a statement is about may be elsewhere ("condemned Israel's actions in Gaza").
         places = [p for p in places if p.start < trig.start or len(text[trig.end:p.start].split()) <= 2]
     origins = [p for p in places if _FROM_BEFORE.search(text[max(0, p.start - 12):p.start])]
+    for p in places:  # "from Senegal and Côte d'Ivoire": both are where it came from
+        if origins and p not in origins and re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[origins[-1].end:p.start]):
+            origins.append(p)
     if len(origins) < len(places):
         places = [p for p in places if p not in origins]  # "from Russia … reached Bamako": Bamako
     # "signed … on the construction of a refinery in Bamako": where the object is, not the signing.
