@@ -101,7 +101,8 @@ def test_problems_are_reported_not_stored(batch, column, value, problem):
 @pytest.mark.parametrize("folder, gold", [("dev", "gold.json"), ("heldout", "gold_heldout.json"),
                                           ("heldout2", "gold_heldout2.json"), ("heldout3", "gold_heldout3.json"),
                                           ("heldout4", "gold_heldout4.json"), ("heldout5", "gold_heldout5.json"),
-                                          ("heldout6", "gold_heldout6.json"), ("heldout7", "gold_heldout7.json")])
+                                          ("heldout6", "gold_heldout6.json"), ("heldout7", "gold_heldout7.json"),
+                                          ("heldout8", "gold_heldout8.json")])
 def test_the_gold_files_of_our_articles_are_complete(folder, gold):
     spec = json.loads((ARTICLES / folder / gold).read_text(encoding="utf-8"))
     actors = {a["id"] for a in spec["actors"]}
