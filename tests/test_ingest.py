@@ -564,6 +564,9 @@ def test_trigger_rules_from_the_held_out_rounds(sentence, types):
     # an undated sentence of a live item goes on from the date the item told
     ("Tuesday 28 October 2025\n12:30 GMT\nTankers were set ablaze on Sunday near Koumantou. Soldiers escorting "
      "the convoy exchanged fire with the attackers.", None, "exchanged fire", "2025-10-26", "day"),
+    # "on 24 January last year": that day, a year back
+    ("Chad's president met Russia's president in Moscow on 24 January last year.", "2025-02-12", "met",
+     "2024-01-24", "day"),
     # "in the same broadcast" is the occasion told just before
     ("On 21 January, Defence Minister Salifou Mody announced that the three armies would field a unified force. In "
      "the same broadcast the general accused Benin of holding up military equipment.", "2025-02-03", "accused",

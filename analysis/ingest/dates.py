@@ -33,6 +33,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("dmy", re.compile(rf"\b(?:{_WD},?\s+)?{_D}\s+(?:of\s+)?{_M},?\s+{_Y}\b")),
     ("my", re.compile(rf"\b(?:(?P<part>early|mid|late|the end of|the beginning of|the start of|the middle of)[- ]+)?"
                       rf"{_M}\s+(?:of\s+)?{_Y}\b", re.I)),
+    ("dm_rel", re.compile(rf"\b{_D}\s+{_M}\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|the\s+following)"
+                          r"\s+year\b", re.I)),
+    ("md_rel", re.compile(rf"\b{_M}\s+{_D}\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|the\s+following)"
+                          r"\s+year\b", re.I)),
     ("md", re.compile(rf"\b{_M}\s+{_D}\b(?!,?\s*\d)")),
     ("dm", re.compile(rf"\b{_D}\s+{_M}\b")),
     ("m_rel", re.compile(rf"\b{_M}\s+(?:of\s+)?(?P<rel>last|this|next|the\s+previous|the\s+following)\s+year\b", re.I)),
@@ -142,7 +146,8 @@ _HAS_WEEKDAY = re.compile(_WD)
 _HAS_RELATIVE = re.compile(r"\b(?:to|yester|tomor|tonight|this|day|week|month|year|ago)", re.I)
 # What each kind of pattern needs in the sentence before it is worth running.
 _NEEDS = {"ymd": "digit", "mdy": "digit", "dmy": "digit", "my": "digit", "year": "digit", "md": "month",
-          "dm": "month", "m_rel": "month", "m": "month", "weekday": "weekday", "ago": "relative",
+          "dm": "month", "dm_rel": "month", "md_rel": "month", "m_rel": "month", "m": "month",
+          "weekday": "weekday", "ago": "relative",
           "rel_year": "relative",
           "rel_month": "relative", "rel_week": "relative", "rel_day": "relative"}
 
@@ -194,12 +199,15 @@ def _resolve(kind: str, match: re.Match, text: str, ref: dt.date | None, future:
         month = _month_number(g["month"])
         first = _latest_month(month, ref, future)
         return one(_safe_date(first.year, month, int(g["day"])), "day", f"'{words}' read against {ref}")
-    if kind == "m_rel":
+    if kind in ("m_rel", "dm_rel", "md_rel"):
         if ref is None:
             return []
         rel = g["rel"].lower()
         shift = -1 if rel == "last" or "previous" in rel else 1 if rel == "next" or "following" in rel else 0
         year = ref.year + shift
+        if kind != "m_rel":  # "on 24 January last year"
+            return one(_safe_date(year, _month_number(g["month"]), int(g["day"])), "day",
+                       f"'{words}' read against {ref}")
         return one(dt.date(year, _month_number(g["month"]), 1), "month", f"'{words}' read against {ref}")
     if kind == "m":
         lead = g["lead"].lower()
