@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from analysis.ingest.dates import PRECISION_RANK, period_bounds
+from analysis.ingest.dates import PRECISION_RANK, as_date, period_bounds
 from analysis.ingest.document import Document, IngestError, outlet_type, read_document
 from analysis.ingest.events import Candidate, extract_candidates, summary_for, topic_for
 from analysis.ingest.gazetteer import Gazetteer
@@ -128,7 +128,7 @@ def _stored_matches(store: EventStore, cand: Candidate, key: EventKey, gaz: Gaze
         if isinstance(row.place_id, str) and row.lat == row.lat:
             place = (row.place_id, row.place_country or "", float(row.lat), float(row.lon), row.place_kind)
         stored_key = EventKey(
-            row.event_type, _as_date(row.date), row.date_precision, _as_date(row.date_end),
+            row.event_type, as_date(row.date), row.date_precision, as_date(row.date_end),
             frozenset(Candidate._with_members(actors["actor_id"], gaz)),
             place, Candidate._with_members(actors[actors["role_in_event"] == "source"]["actor_id"], gaz),
             row.mode if isinstance(row.mode, str) else "", None,
@@ -151,12 +151,6 @@ def _related_actors(actor_ids, gaz: Gazetteer) -> set[str]:
             out.update(gaz.state_ids[c] for c in actor.members.split("|") if c in gaz.state_ids)
     out.update(a.actor_id for a in gaz.actors.values() if a.members and countries & set(a.members.split("|")))
     return out
-
-
-def _as_date(value) -> dt.date | None:
-    if value is None or value != value:
-        return None
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 # --- writing --------------------------------------------------------------------------------

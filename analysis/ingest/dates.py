@@ -101,6 +101,17 @@ def period_bounds(date: dt.date, precision: str, date_end: dt.date | None = None
     return start, end
 
 
+def as_date(value) -> dt.date | None:
+    """A date from what a row may hold: a date, a timestamp (pandas too), ISO text, or nothing (None, "", NaN/NaT)."""
+    if value is None or value == "" or value != value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def truncate(date: dt.date, precision: str) -> dt.date:
     """The first day of the period that holds a date at a precision."""
     if precision == "year":

@@ -86,8 +86,6 @@ _STATEMENT_TYPES = {"ACCUSE", "SUPPORT", "REQUEST", "REJECT", "THREATEN"}
 # "the 2015 peace agreement", "Russia's 2023 pact": a year in front of a noun dates that noun.
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\b(?:the|its|their|his|her|a|an|this|that)|['’]s)\s+$", re.I)
 _ATTRIBUTIVE_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*")
-_DOCUMENT_WORD = re.compile(r"\b(?:agreements?|accords?|deals?|pacts?|treat(?:y|ies)|memorand(?:um|a)|contracts?)\b",
-                            re.I)
 _THE_DOCUMENT = re.compile(
     r"^\s*(?:the|that|this)\s+(?:[\w-]+\s+){0,2}(?:agreement|accord|deal|pact|treaty|memorandum|contract)\s+"
     r"(?:had\s+been|has\s+been|was|were)\s+(?:\w+ly\s+)?$", re.I)
@@ -396,7 +394,7 @@ def _resolve_references(text: str, left: int, trig: Trigger, roles: list[tuple[s
     if trig.event_type == "AGREE" and not roles and _THE_DOCUMENT.search(subject):
         # "The agreement had been signed in 2015": by the parties of the agreement named before
         for cand in reversed(earlier):
-            if _DOCUMENT_WORD.search(cand.trigger):
+            if _DOCUMENT.search(cand.trigger):
                 roles = [(a, "source") for a in cand.actors]
                 break
     if trig.event_type == "AID":
@@ -539,16 +537,13 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
                         r"\s*(?:and|or|,)\s*", sentence.text[min(best.end, m.end):max(best.start, m.start)]):
                     years.append(m)
         return [(m.date, m.precision, m.basis if m.basis != "stated" else f"'{m.text}' stated", True) for m in years]
-    if _SEQUENCE.search(sentence.text[:trig.start]) and not _NOT_SEQUENCE.search(sentence.text):
-        dated = [c for c in earlier if c.date and c.own_date]
-        if dated:
-            last = dated[-1]
-            return [(last.date, last.precision, f"'then'/'later': the date of the event before it ({last.date})", True)]
-    if _SAME_OCCASION.search(sentence.text[:trig.start]):
-        dated = [c for c in earlier if c.date and c.own_date]
-        if dated:
-            last = dated[-1]  # "In the same broadcast the general accused …"
-            return [(last.date, last.precision, f"the same occasion as the event before it ({last.date})", True)]
+    # "then"/"later", or "in the same broadcast": the date of the event told just before
+    follows = "'then'/'later'" if _SEQUENCE.search(sentence.text[:trig.start]) and not _NOT_SEQUENCE.search(
+        sentence.text) else "the same occasion" if _SAME_OCCASION.search(sentence.text[:trig.start]) else ""
+    dated = [c for c in earlier if c.date and c.own_date] if follows else []
+    if dated:
+        last = dated[-1]
+        return [(last.date, last.precision, f"{follows}: the date of the event before it ({last.date})", True)]
     if _REFERS_TO_MEETING.search(sentence.text):
         meetings = [c for c in earlier if c.event_type == "CONSULT" and c.date and c.own_date]
         if meetings:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from analysis.ingest.dates import as_date
 from analysis.ingest.reference import (
     GOVERNMENT_SEATS,
     ORGANISATIONS,
@@ -85,17 +86,6 @@ def _cities() -> dict[str, list[dict]]:
     for entries in by_name.values():
         entries.sort(key=lambda e: (-e["is_capital"], -e["population"]))
     return by_name
-
-
-def _day(value) -> dt.date | None:
-    """A role's start or end as a date, whether the row came from a CSV (text) or the store (a timestamp)."""
-    if value is None or value == "" or value != value:  # None, empty, NaN/NaT
-        return None
-    if isinstance(value, dt.datetime):  # also pandas Timestamp
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def name_variants(key: str) -> tuple[str, ...]:
@@ -182,7 +172,7 @@ class Gazetteer:
             if entry.kind == "state" and entry.country:
                 gaz.state_ids.setdefault(entry.country, entry.actor_id)
         for row in roles or []:
-            start, end = _day(row.get("start_date")), _day(row.get("end_date"))
+            start, end = as_date(row.get("start_date")), as_date(row.get("end_date"))
             gaz.roles.append((row["actor_id"], fold(row["role"]), start, end))
         for row in places:
             gaz.add_place(PlaceEntry(
