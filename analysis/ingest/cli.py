@@ -13,10 +13,12 @@ import datetime as dt
 import sys
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analysis.ingest.batch import Batch, commit_batch, event_id_for, prepare_batch
-from analysis.ingest.document import IngestError, read_path
 from analysis.store import EventStore, StoreError, default_db_path
+
+if TYPE_CHECKING:
+    from analysis.ingest.batch import Batch
 
 
 def _date(text: str) -> dt.date:
@@ -42,6 +44,9 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
+    from analysis.ingest.batch import commit_batch, prepare_batch  # the word lists load only for this command
+    from analysis.ingest.document import IngestError, read_path
+
     path = args.db or default_db_path()
     if path != ":memory:" and not Path(path).exists():
         raise StoreError(f"no store at {path}: create one first with 'python -m analysis init --db {path}'")
@@ -84,6 +89,8 @@ def _progress(count: int):
 
 def show_batch(batch: Batch) -> None:
     """Print the candidates of each article, and each refused file with its reason."""
+    from analysis.ingest.batch import event_id_for
+
     gaz = batch.gazetteer
     for note in batch.notes:
         print(f"note: {note}", file=sys.stderr)
