@@ -264,7 +264,7 @@ def discover_people(text: str, gaz: Gazetteer, ctx: DocumentContext) -> None:
     for match in _COMPANY.finditer(text):
         name = match.group("name")
         country = gaz.country_of(match.group("dem"))
-        if country and not gaz.lookup(name) and not gaz.country_of(name) and not gaz.place(name):
+        if country and not _known_key(fold(name), gaz):  # not a known actor, country or place
             sector = "media" if match.group("what") == "broadcaster" else "business"
             company = gaz.new_actor(name, "organisation", country, sector)
             ctx.unknown.setdefault(company.name, text[match.start():match.end()])
