@@ -47,7 +47,7 @@ def store_page(store: EventStore, page: str, filters: Filters):
     if page == "timeline":
         counts = store.counts_over_time(filters, "month")
         marks = store.events_page(filters, limit=MARKS)
-        lanes = store.event_actors_for(marks["event_id"].tolist())
+        lanes = store.event_actors_for(marks["event_id"].tolist(), marks["date"])
         return counts, marks, lanes
     if page == "map":
         return store.capital_links(filters, limit=MAP_ARCS), store.place_counts(filters)
@@ -55,8 +55,8 @@ def store_page(store: EventStore, page: str, filters: Filters):
         return store.cooccurrence_pairs(filters, limit=TOP_PAIRS), store.actor_event_counts(filters)
     if page == "events":
         rows = store.events_page(filters, limit=PAGE_ROWS)
-        ids = rows["event_id"].tolist()
-        return rows, store.event_count(filters), store.event_actors_for(ids), store.event_sources_for(ids)
+        ids, days = rows["event_id"].tolist(), rows["date"]
+        return rows, store.event_count(filters), store.event_actors_for(ids, days), store.event_sources_for(ids, days)
     if page == "overview":
         return store.overview(filters), store.events_page(filters, limit=LATEST)
     raise ValueError(page)

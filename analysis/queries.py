@@ -58,8 +58,8 @@ def events_with_details(store: EventStore, filters: Filters, limit: int | None =
     """Selected events with their actors, sources and evidence joined into text columns."""
     events = store.events_page(filters, limit=limit, offset=offset, search=search)
     ids = events["event_id"].tolist()
-    actors = store.event_actors_for(ids)
-    sources = store.event_sources_for(ids)
+    actors = store.event_actors_for(ids, events["date"])
+    sources = store.event_sources_for(ids, events["date"])
     actor_text = actors.groupby("event_id")["name"].agg(lambda s: "; ".join(s)) if len(actors) else pd.Series(dtype=str)
     actor_ids = actors.groupby("event_id")["actor_id"].agg(list) if len(actors) else pd.Series(dtype=object)
     outlet_text = (
@@ -182,8 +182,8 @@ def export_records(store: EventStore, filters: Filters) -> list[dict]:
     """One record per selected event, with its actors, location and sources (for export)."""
     events = store.events_page(filters)
     ids = events["event_id"].tolist()
-    actors = store.event_actors_for(ids)
-    sources = store.event_sources_for(ids)
+    actors = store.event_actors_for(ids, events["date"])
+    sources = store.event_sources_for(ids, events["date"])
     by_event_actors = {k: g for k, g in actors.groupby("event_id")}
     by_event_sources = {k: g for k, g in sources.groupby("event_id")}
     records = []
@@ -268,10 +268,10 @@ def timeline_lanes(store: EventStore, events: pd.DataFrame, by: str = "country",
         raise ValueError("by must be 'country' or 'actor'")
     ids = events["event_id"].tolist()
     if by == "country":
-        rows = store.event_countries_for(ids)
+        rows = store.event_countries_for(ids, events["date"])
         rows = rows.assign(lane=[country_name(c) for c in rows["country"]])[["event_id", "lane"]]
     else:
-        rows = store.event_actors_for(ids).rename(columns={"name": "lane"})[["event_id", "lane"]]
+        rows = store.event_actors_for(ids, events["date"]).rename(columns={"name": "lane"})[["event_id", "lane"]]
     rows = pd.concat(
         [rows, pd.DataFrame({"event_id": sorted(set(ids) - set(rows["event_id"])), "lane": NO_LANE[by]})],
         ignore_index=True,
@@ -289,8 +289,8 @@ def events_details_for_ids(store: EventStore, event_ids: list[str]) -> pd.DataFr
     """Events by id (a chart selection) with their actors, sources and evidence as text."""
     events = store.events_by_id(list(event_ids))
     ids = events["event_id"].tolist()
-    actors = store.event_actors_for(ids)
-    sources = store.event_sources_for(ids)
+    actors = store.event_actors_for(ids, events["date"])
+    sources = store.event_sources_for(ids, events["date"])
     out = events.copy()
     out["actors"] = out["event_id"].map(actors.groupby("event_id")["name"].agg("; ".join)).fillna("") \
         if len(actors) else ""

@@ -9,7 +9,8 @@ import pytest
 
 from analysis.dataset import BUNDLED_DIR, load_dataset, read_dataset
 from analysis.filters import Filters
-from analysis.schema import TABLES, DataError
+from analysis.schema import TABLES, DataError, validate_tables
+from analysis.store import EventStore, StoreError
 from tests.conftest import fill_missing_columns, fixture_tables
 
 
@@ -127,3 +128,44 @@ def test_bundled_folder_can_be_copied_and_loaded(tmp_path, fresh_store):
     copy = shutil.copytree(BUNDLED_DIR, tmp_path / "data")
     counts = load_dataset(fresh_store, copy)
     assert counts["events"] == fresh_store.event_count(Filters()) > 0
+
+
+@pytest.mark.parametrize("table", ["event_actors", "event_sources"])
+def test_a_link_already_stored_is_refused_and_nothing_is_written(tiny_store, table):
+    """Link tables have no primary key (it slowed imports); the write checks their keys."""
+    before = {name: len(tiny_store.table(name)) for name in ("places", "event_actors", "event_sources")}
+    stored = tiny_store.table(table).iloc[0].to_dict()
+    place = {"place_id": "new-place", "name": "New place", "kind": "city", "country": "MLI", "lat": 12.0,
+             "lon": -8.0, "coord_precision": "exact"}
+    with pytest.raises(StoreError, match=f"{table}: the link {stored['event_id']} / .* is already stored"):
+        tiny_store.write_tables({"places": [place], table: [stored]})
+    assert {name: len(tiny_store.table(name)) for name in before} == before
+
+
+def test_a_link_given_twice_is_refused(tiny_store):
+    row = tiny_store.table("event_actors").iloc[0].to_dict()
+    tiny_store.cursor().execute("DELETE FROM event_actors WHERE event_id = $e AND actor_id = $a",
+                                {"e": row["event_id"], "a": row["actor_id"]})
+    with pytest.raises(StoreError, match="is given twice"):
+        tiny_store.write_tables({"event_actors": [row, row]})
+
+
+def test_a_store_from_before_is_brought_up_to_date(tmp_path):
+    """A store written with the old layout (indexes on event ids, an event_countries table,
+    fact tables without evidence) loses the indexes and gets its facts rebuilt on opening."""
+    path = tmp_path / "old.duckdb"
+    with EventStore(path) as store:
+        store.write_tables(validate_tables(fill_missing_columns(fixture_tables())))
+        cur = store.cursor()
+        cur.execute("CREATE INDEX event_actors_event ON event_actors (event_id)")
+        cur.execute("CREATE TABLE event_countries (event_id VARCHAR, country VARCHAR)")
+        cur.execute("ALTER TABLE event_source_facts DROP COLUMN evidence")
+        cur.execute("UPDATE facts_version SET version = version - 1")
+    with EventStore(path) as store:
+        names = {r[0] for r in store._rows("SELECT index_name FROM duckdb_indexes()")}
+        tables = {r[0] for r in store._rows("SELECT table_name FROM duckdb_tables()")}
+        assert "event_actors_event" not in names and "event_countries" not in tables
+        ids = store.table("events")["event_id"].tolist()
+        sources = store.event_sources_for(ids)
+        assert sources["evidence"].notna().any()
+        assert len(sources) == len(store.table("event_sources"))

@@ -35,7 +35,7 @@ def marker_traces(fig, kind=None):
 
 
 def lanes_of(store):
-    table = store.table("event_countries")
+    table = store.table("event_country_facts")[["event_id", "country"]]
     return table.assign(lane=table["country"].map(country_name))[["event_id", "lane"]]
 
 

@@ -112,6 +112,55 @@ def test_fast_reads_match_a_plain_pandas_computation(synth_store, filters):
         assert set(ids.explode()) <= set(selected["event_id"])
 
 
+def expected_details(store, event_ids):
+    """Actors, sources and countries of events, computed by pandas from the base tables."""
+    pandas = PandasBaseline(store)
+    ids = set(event_ids)
+    actors = pandas.event_actors[pandas.event_actors["event_id"].isin(ids)].merge(pandas.actors, on="actor_id")
+    sources = pandas.event_sources[pandas.event_sources["event_id"].isin(ids)].merge(pandas.sources, on="source_id")
+    countries = set()
+    for code in set(pandas.actors["country"].dropna()) | set(pandas.members["country"]) | set(
+            pandas.places["country"].dropna()):
+        chosen = pandas.select(Filters(countries=(code,)))
+        countries |= {(e, code) for e in chosen["event_id"] if e in ids}
+    return (sorted(zip(actors["event_id"], actors["actor_id"], actors["role_in_event"], strict=True)),
+            sorted(zip(sources["event_id"], sources["source_id"], sources["evidence"].fillna(""),
+                       sources["outlet"], strict=True)),
+            sorted(countries))
+
+
+def details(store, event_ids, days=None):
+    actors = store.event_actors_for(event_ids, days)
+    sources = store.event_sources_for(event_ids, days)
+    countries = store.event_countries_for(event_ids, days)
+    return (sorted(zip(actors["event_id"], actors["actor_id"], actors["role_in_event"], strict=True)),
+            sorted(zip(sources["event_id"], sources["source_id"], sources["evidence"].fillna(""),
+                       sources["outlet"], strict=True)),
+            sorted(zip(countries["event_id"], countries["country"], strict=True)))
+
+
+def test_page_details_match_the_base_tables_after_several_writes(tmp_path, tiny_store):
+    """Details are read by event key from the fact tables; keys given by several writes
+    (a synthetic store, then imports) and events scattered over the years all come back."""
+    with EventStore(tmp_path / "store.duckdb") as store:
+        build_synthetic(store, 400, seed=5)
+        import_file(store, "gdelt", FIXTURES / "gdelt2_slice.CSV", progress=False)
+        import_file(store, "acled", FIXTURES / "acled_current.csv", progress=False)
+        import_file(store, "acled", FIXTURES / "acled_current_update.csv", progress=False)
+        every = store.table("events")["event_id"].tolist()
+        scattered = every[::9] + [e for e in every if not e.startswith("syn:")][:30]
+        assert details(store, scattered) == expected_details(store, scattered)
+        newest = store.events_page(Filters(), limit=50)
+        ids = newest["event_id"].tolist()
+        assert details(store, ids, newest["date"]) == details(store, ids) == expected_details(store, ids)
+        assert all(len(part) == 0 for part in details(store, ["no-such-event"]))
+    # The curated data: evidence quotes come with their sources.
+    curated = tiny_store.table("events")["event_id"].tolist()
+    got = details(tiny_store, curated)
+    assert got == expected_details(tiny_store, curated)
+    assert any(evidence for _, _, evidence, _ in got[1])
+
+
 def views(store, filters):
     links = store.capital_links(filters).drop(columns=["event_ids", "event_types", "roles"])
     return (store.overview(filters), store.cooccurrence_pairs(filters).to_dict("records"), links.to_dict("records"),

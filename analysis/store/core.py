@@ -25,11 +25,6 @@ DEFAULT_DB_ENV = "EVENTS_DB"
 DERIVED_DDL = {
     "actor_members": "CREATE TABLE IF NOT EXISTS actor_members (actor_id VARCHAR NOT NULL, country VARCHAR NOT NULL)",
     "actor_aliases": "CREATE TABLE IF NOT EXISTS actor_aliases (actor_id VARCHAR NOT NULL, alias VARCHAR NOT NULL)",
-    # One row per (event, country) that 'filter by country' matches: actor country,
-    # membership of a multinational actor, or the country of the event's place.
-    "event_countries": (
-        "CREATE TABLE IF NOT EXISTS event_countries (event_id VARCHAR NOT NULL, country VARCHAR NOT NULL)"
-    ),
     # Names met by the article pipeline that matched no known actor, kept for review.
     "unknown_names": (
         "CREATE TABLE IF NOT EXISTS unknown_names (name VARCHAR NOT NULL, label VARCHAR, "
@@ -54,9 +49,10 @@ DERIVED_DDL = {
         "CREATE TABLE IF NOT EXISTS event_actor_facts (k INTEGER NOT NULL, a INTEGER NOT NULL, "
         "role_in_event VARCHAR, date DATE NOT NULL, last_date DATE NOT NULL)"
     ),
-    # One row per (country, event) that 'filter by country' matches, with what the filters
-    # and the newest-first order need, stored country by country: a country's events are
-    # read as one slice.
+    # One row per (country, event) that 'filter by country' matches (actor country,
+    # membership of a multinational actor, or the country of the event's place), with what
+    # the filters and the newest-first order need, stored country by country: a country's
+    # events are read as one slice.
     "event_country_facts": (
         "CREATE TABLE IF NOT EXISTS event_country_facts (country VARCHAR NOT NULL, k INTEGER NOT NULL, "
         "event_id VARCHAR NOT NULL, date DATE NOT NULL, last_date DATE NOT NULL, end_date DATE NOT NULL, "
@@ -72,9 +68,11 @@ DERIVED_DDL = {
         "CREATE TABLE IF NOT EXISTS event_leg_facts (k INTEGER NOT NULL, from_p INTEGER NOT NULL, "
         "to_p INTEGER NOT NULL, role_in_event VARCHAR, event_type VARCHAR, date DATE NOT NULL, last_date DATE NOT NULL)"
     ),
+    # With a copy of the link's document and evidence, so that a page of events reads its
+    # sources by k (see event_sources_for).
     "event_source_facts": (
         "CREATE TABLE IF NOT EXISTS event_source_facts (k INTEGER NOT NULL, source_id VARCHAR NOT NULL, "
-        "date DATE NOT NULL, last_date DATE NOT NULL)"
+        "date DATE NOT NULL, last_date DATE NOT NULL, document VARCHAR, evidence VARCHAR)"
     ),
     # Totals over all events, for the unfiltered view; recomputed from the facts on write.
     "total_days": (
@@ -98,18 +96,20 @@ DERIVED_DDL = {
     ),
 }
 
-# Indexes for looking up the few rows of given events (details of one page of events).
-INDEX_DDL = (
-    "CREATE INDEX IF NOT EXISTS event_actors_event ON event_actors (event_id)",
-    "CREATE INDEX IF NOT EXISTS event_sources_event ON event_sources (event_id)",
-    "CREATE INDEX IF NOT EXISTS event_countries_event ON event_countries (event_id)",
-)
+# No secondary indexes: at millions of events their upkeep halved the speed of an import.
+# The details of a page of events are read by event key k from the fact tables, whose
+# rows are stored in k and date order, so that DuckDB skips the blocks that cannot match.
+# Indexes of earlier stores, dropped when such a store is opened.
+_OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_event")
+# Link tables whose key is checked when rows are written (see _check_link_keys) instead of
+# by a primary key, for the same reason; stores made before this keep their primary keys.
+_KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
-    if name.startswith(("actor_keys", "place_keys", "event_", "total_")) and name != "event_countries"
+    if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
 )
 
 # Fact tables keyed by event key k, in the order they are filled.
@@ -131,7 +131,7 @@ def _table_ddl(name: str) -> str:
         f"{c.name} {c.sql_type}{' NOT NULL' if c.required else ''}" for c in table.columns
     )
     # A key with an optional part (a role with no known start) is checked on validation only.
-    if all(table.column(k).required for k in table.key):
+    if all(table.column(k).required for k in table.key) and name not in _KEY_CHECKED_ON_WRITE:
         cols += f", PRIMARY KEY ({', '.join(table.key)})"
     return f"CREATE TABLE IF NOT EXISTS {name} ({cols})"
 
@@ -173,7 +173,7 @@ def filter_clause(filters: Filters, params: _Params, alias: str = "e") -> str:
         conds.append(f"{alias}.origin IN {params.in_list('origin', filters.origins)}")
     if filters.countries:
         conds.append(
-            f"{alias}.event_id IN (SELECT ec.event_id FROM event_countries ec "
+            f"{alias}.event_id IN (SELECT ec.event_id FROM event_country_facts ec "
             f"WHERE ec.country IN {params.in_list('country', filters.countries)})"
         )
     if filters.actors:
@@ -222,9 +222,8 @@ def facts_selection(filters: Filters, params: _Params) -> str:
         )
     if filters.outlets:
         conds += (
-            f" AND f.event_id IN (SELECT fs.event_id FROM event_sources fs "
-            f"JOIN sources so ON so.source_id = fs.source_id "
-            f"WHERE so.outlet IN {params.in_list('outlet', filters.outlets)})"
+            f" AND f.k IN (SELECT x.k FROM event_source_facts x JOIN sources so ON so.source_id = x.source_id "
+            f"WHERE so.outlet IN {params.in_list('outlet', filters.outlets)}{_date_conds(filters, params, 'x')})"
         )
     source = "event_country_facts" if filters.countries else "event_facts"
     distinct = "DISTINCT " if len(filters.countries) > 1 else ""
@@ -336,8 +335,9 @@ class EventStore:
             self.con.execute("INSERT INTO facts_version VALUES ($version)", {"version": FACTS_VERSION})
         for ddl in DERIVED_DDL.values():
             self.con.execute(ddl)
-        for ddl in INDEX_DDL:
-            self.con.execute(ddl)
+        for index in _OLD_INDEXES:
+            self.con.execute(f"DROP INDEX IF EXISTS {index}")
+        self.con.execute("DROP TABLE IF EXISTS event_countries")
         if not self._facts_in_step():
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
@@ -407,6 +407,8 @@ class EventStore:
             if name == "events":
                 frame["created_at"] = frame["created_at"].fillna(now)
                 frame["updated_at"] = frame["updated_at"].fillna(now)
+            if name in _KEY_CHECKED_ON_WRITE:
+                self._check_link_keys(cur, name, frame)
             self._insert_frame(cur, name, frame)
             counts[name] = len(frame)
         return counts
@@ -421,6 +423,27 @@ class EventStore:
             self._refresh_derived(cur, None if new_capital else "SELECT event_id FROM touched_events")
         finally:
             cur.unregister("touched_events")
+
+    @staticmethod
+    def _check_link_keys(cur, name: str, frame: pd.DataFrame) -> None:
+        """Refuse link rows whose key (event, actor or source) is repeated or already stored."""
+        key = list(TABLES[name].key)
+        repeated = frame[frame.duplicated(key)]
+        if repeated.empty:
+            cur.register("incoming_keys", frame[key].astype(object))
+            try:
+                on = " AND ".join(f"t.{c} = i.{c}" for c in key)
+                stored = cur.execute(
+                    f"SELECT {', '.join('t.' + c for c in key)} FROM {name} t JOIN incoming_keys i ON {on} LIMIT 1"
+                ).fetchall()
+            finally:
+                cur.unregister("incoming_keys")
+            where = "is already stored"
+        else:
+            stored = [tuple(repeated.iloc[0][key])]
+            where = "is given twice"
+        if stored:
+            raise StoreError(f"{name}: the link {' / '.join(map(str, stored[0]))} {where}; nothing was written")
 
     @staticmethod
     def _insert_frame(cur, name: str, frame: pd.DataFrame) -> None:
@@ -452,7 +475,7 @@ class EventStore:
         self._refresh_actor_lists(cur)
         full = touched_sql is None
         if full:
-            for name in ("actor_keys", "place_keys", "event_facts", "event_countries", *_FACT_TABLES):
+            for name in ("actor_keys", "place_keys", "event_facts", *_FACT_TABLES):
                 cur.execute(f"DELETE FROM {name}")
             touched_sql = "SELECT event_id FROM events"
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS refresh_ids (event_id VARCHAR)")
@@ -469,7 +492,6 @@ class EventStore:
             for name in _FACT_TABLES:
                 cur.execute(f"DELETE FROM {name} WHERE k IN (SELECT k FROM refresh_keys)")
             cur.execute("DELETE FROM event_facts WHERE k IN (SELECT k FROM refresh_keys)")
-            cur.execute("DELETE FROM event_countries WHERE event_id IN (SELECT event_id FROM refresh_ids)")
         cur.execute(
             """INSERT INTO actor_keys
             SELECT (SELECT COALESCE(MAX(a), 0) FROM actor_keys) + ROW_NUMBER() OVER (ORDER BY actor_id),
@@ -523,10 +545,6 @@ class EventStore:
             k0,
         )
         cur.execute(
-            "INSERT INTO event_countries SELECT event_id, country FROM event_country_facts WHERE k > $k0",
-            k0,
-        )
-        cur.execute(
             """INSERT INTO event_pair_facts
             SELECT x.k, x.a, y.a, x.date, x.last_date
             FROM event_actor_facts x JOIN event_actor_facts y ON y.k = x.k AND x.a < y.a
@@ -546,7 +564,7 @@ class EventStore:
         )
         cur.execute(
             """INSERT INTO event_source_facts
-            SELECT f.k, es.source_id, f.date, f.last_date
+            SELECT f.k, es.source_id, f.date, f.last_date, es.document, es.evidence
             FROM event_facts f JOIN event_sources es ON es.event_id = f.event_id
             WHERE f.k > $k0 ORDER BY f.k""",
             k0,
@@ -651,7 +669,8 @@ class EventStore:
     def distinct_values(self) -> dict[str, list]:
         """Every value a filter can take, with the labels a panel shows."""
         return {
-            "countries": [r[0] for r in self._rows("SELECT DISTINCT country FROM event_countries ORDER BY country")],
+            "countries": [r[0] for r in self._rows(
+                "SELECT DISTINCT country FROM event_country_facts ORDER BY country")],
             "types": [r[0] for r in self._rows("SELECT DISTINCT event_type FROM events ORDER BY event_type")],
             "topics": [r[0] for r in self._rows("SELECT DISTINCT topic FROM events ORDER BY topic")],
             "outlets": [r[0] for r in self._rows("SELECT DISTINCT outlet FROM sources ORDER BY outlet")],
@@ -762,40 +781,87 @@ class EventStore:
             p.values,
         )
 
-    def event_actors_for(self, event_ids: list[str]) -> pd.DataFrame:
-        """Actors taking part in the given events."""
-        if not event_ids:
-            return pd.DataFrame(columns=["event_id", "actor_id", "name", "kind", "country", "sector", "role_in_event"])
-        p = _Params()
-        return self._df(
-            f"""SELECT ea.event_id, a.actor_id, a.name, a.kind, a.country, a.sector, ea.role_in_event
-            FROM event_actors ea JOIN actors a ON a.actor_id = ea.actor_id
-            WHERE ea.event_id IN {p.in_list('ev', event_ids)}
-            ORDER BY ea.event_id, ea.role_in_event, a.name""",
-            p.values,
-        )
+    # Up to this many distinct days are also given to DuckDB one by one (IN), not only as a range.
+    _DAYS_LISTED = 64
 
-    def event_sources_for(self, event_ids: list[str]) -> pd.DataFrame:
-        """Sources and evidence of the given events."""
+    def _fact_rows_of(self, event_ids: list[str], days: Iterable | None = None) -> tuple[dict[int, str], str, dict]:
+        """Event key k → event id for the given events, and a condition (on fact rows aliased
+        ``x``, reading the temporary table ``wanted_keys``) that selects their fact rows, with
+        its parameters. ``days`` are the events' dates when the caller has them.
+
+        There is no index on event ids in the fact tables: they are read with the range of
+        the events' days and keys given as constants, so that DuckDB skips every block that
+        cannot hold them (fact rows are stored in date and key order).
+        """
         if not event_ids:
-            return pd.DataFrame(columns=["event_id", "source_id", "outlet", "outlet_type", "title",
-                                         "published", "published_basis", "url", "document", "evidence"])
-        # Two lookups by key (each table read through its index) instead of one join that
-        # would scan the whole sources table.
-        p = _Params()
-        links = self._df(
-            f"""SELECT event_id, source_id, document, evidence FROM event_sources
-            WHERE event_id IN {p.in_list('ev', event_ids)}""",
-            p.values,
+            return {}, "FALSE", {}
+        if days is None:
+            p = _Params()
+            days = [r[0] for r in self._rows(
+                f"SELECT DISTINCT date FROM events WHERE event_id IN {p.in_list('ev', event_ids)}", p.values)]
+        days = sorted({pd.Timestamp(d).date() for d in days if not pd.isna(d)})
+        if not days:
+            return {}, "FALSE", {}
+        q = _Params()
+        first, last = q.add("day", days[0]), q.add("day", days[-1])
+        listed = q.in_list("day", days) if len(days) <= self._DAYS_LISTED else None
+
+        def on_days(alias: str) -> str:
+            return f"{alias}date BETWEEN {first} AND {last}" + (f" AND {alias}date IN {listed}" if listed else "")
+
+        cond = on_days("")
+        cur = self.cursor()
+        cur.register("wanted_ids", pd.DataFrame({"event_id": pd.Series(list(event_ids), dtype=object)}))
+        keys = dict(cur.execute(
+            f"SELECT k, event_id FROM event_facts WHERE {cond} AND event_id IN (SELECT event_id FROM wanted_ids)",
+            q.values,
+        ).fetchall())
+        if not keys:
+            return {}, "FALSE", {}
+        fact_cond = on_days("x.") + (
+            f" AND x.k BETWEEN {q.add('k', min(keys))} AND {q.add('k', max(keys))}"
+            " AND x.k IN (SELECT k FROM wanted_keys)"
         )
+        return keys, fact_cond, q.values
+
+    def _fact_details(self, sql: str, event_ids: list[str], days, columns: list[str]) -> pd.DataFrame:
+        """Run ``sql`` (fact rows aliased x, key k first, condition placeholder ``{cond}``) for
+        the given events; the key column becomes the events' ids."""
+        keys, cond, params = self._fact_rows_of(event_ids, days)
+        if not keys:
+            return pd.DataFrame(columns=columns)
+        cur = self.cursor()
+        cur.register("wanted_keys", pd.DataFrame({"k": pd.Series(list(keys), dtype="int32")}))
+        frame = cur.execute(sql.format(cond=cond), params).df()
+        frame.insert(0, "event_id", frame.pop("k").map(keys).astype(object))
+        return frame[columns]
+
+    def event_actors_for(self, event_ids: list[str], days: Iterable | None = None) -> pd.DataFrame:
+        """Actors taking part in the given events (``days``: their dates, if the caller has them)."""
+        rows = self._fact_details(
+            """SELECT x.k, a.actor_id, a.name, a.kind, a.country, a.sector, x.role_in_event
+            FROM event_actor_facts x JOIN actor_keys ak ON ak.a = x.a JOIN actors a ON a.actor_id = ak.actor_id
+            WHERE {cond}""",
+            event_ids, days, ["event_id", "actor_id", "name", "kind", "country", "sector", "role_in_event"],
+        )
+        return rows.sort_values(["event_id", "role_in_event", "name"], kind="stable").reset_index(drop=True)
+
+    def event_sources_for(self, event_ids: list[str], days: Iterable | None = None) -> pd.DataFrame:
+        """Sources and evidence of the given events (``days``: their dates, if the caller has them)."""
+        columns = ["event_id", "source_id", "outlet", "outlet_type", "title", "published", "published_basis",
+                   "url", "document", "evidence"]
+        links = self._fact_details(
+            "SELECT x.k, x.source_id, x.document, x.evidence FROM event_source_facts x WHERE {cond}",
+            event_ids, days, ["event_id", "source_id", "document", "evidence"],
+        )
+        # Sources by their key (read through its index) rather than one join that would
+        # scan the whole sources table.
         q = _Params()
         sources = self._df(
             f"""SELECT source_id, outlet, outlet_type, title, published, published_basis, url FROM sources
             WHERE source_id IN {q.in_list('src', sorted(set(links['source_id'])) or [None])}""",
             q.values,
         )
-        columns = ["event_id", "source_id", "outlet", "outlet_type", "title", "published", "published_basis",
-                   "url", "document", "evidence"]
         joined = links.merge(sources, on="source_id", how="inner")[columns]
         return joined.sort_values(["event_id", "published", "outlet"], na_position="last", kind="stable").reset_index(
             drop=True)
@@ -974,17 +1040,11 @@ class EventStore:
             "(SELECT COUNT(*) FROM event_actors), (SELECT COUNT(*) FROM event_sources)"
         )[0])
 
-    def event_countries_for(self, event_ids: list[str]) -> pd.DataFrame:
+    def event_countries_for(self, event_ids: list[str], days: Iterable | None = None) -> pd.DataFrame:
         """The countries each of the given events matches (actor, membership or place)."""
-        if not event_ids:
-            return pd.DataFrame(columns=["event_id", "country"])
-        p = _Params()
-        return self._df(
-            f"""SELECT ec.event_id, ec.country FROM event_countries ec
-            WHERE ec.event_id IN {p.in_list('ev', event_ids)}
-            ORDER BY ec.event_id, ec.country""",
-            p.values,
-        )
+        rows = self._fact_details("SELECT x.k, x.country FROM event_country_facts x WHERE {cond}",
+                                  event_ids, days, ["event_id", "country"])
+        return rows.sort_values(["event_id", "country"], kind="stable").reset_index(drop=True)
 
     def event_search_count(self, filters: Filters, search: str | None = None) -> int:
         """How many selected events a text search matches (summary, actor names, evidence)."""
