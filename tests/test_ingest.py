@@ -515,6 +515,41 @@ def test_the_army_is_the_army_of_the_country_the_story_is_about():
     assert not any(m.text == "the army" for m in actors)
 
 
+def test_a_surname_after_another_given_name_is_not_the_known_person():
+    """The store knows Karamoko Jean-Marie Traoré; 'Burkina Faso's Captain Ibrahim Traoré' is someone else,
+    from Burkina Faso by the rank before his name."""
+    gaz = gazetteer()
+    text = "Mali's Colonel Assimi Goïta and Burkina Faso's Captain Ibrahim Traoré flew in for the talks."
+    ctx = DocumentContext(published=dt.date(2024, 7, 6))
+    discover_people(text, gaz, ctx)
+    actors, _ = find_names(text, gaz, ctx)
+    found = {m.text: m.actor_id for m in actors}
+    assert found["Ibrahim Traoré"] != "karamoko-jean-marie-traore"
+    assert gaz.actors[found["Ibrahim Traoré"]].country == "BFA"
+    assert found["Burkina Faso's"] == gaz.state_id("BFA")
+    actors, _ = find_names("Foreign Minister Traoré spoke.", gaz, ctx)  # a bare surname still finds someone
+    assert [m.text for m in actors] == ["Traoré"]
+
+
+def test_he_is_the_person_the_sentence_before_named():
+    cands = candidates_of("\"We have turned our backs on ECOWAS,\" General Abdourahamane Tiani said as he opened the "
+                          "summit. He accused the regional organisation of taking orders from foreign powers.",
+                          dt.date(2024, 7, 6))
+    accused = next(c for c in cands if c.event_type == "ACCUSE")
+    assert [a for a, role in accused.actors.items() if role == "source"] == ["abdourahamane-tiani"]
+
+
+def test_officials_and_the_state_of_a_country_are_its_government():
+    gaz = gazetteer()
+    ctx = DocumentContext(published=dt.date(2025, 1, 14))
+    actors, _ = find_names("Nigerien officials dismiss the charge, and the Nigerien state's representatives refused.",
+                           gaz, ctx)
+    assert {m.text for m in actors} == {"Nigerien officials", "Nigerien state"}
+    assert {gaz.actors[m.actor_id].country for m in actors} == {"NER"}
+    actors, _ = find_names("Islamic State fighters attacked.", gaz, ctx)
+    assert all(gaz.actors[m.actor_id].country != "NER" for m in actors)
+
+
 @pytest.mark.parametrize(("sentence", "types"), [
     ("The United States handed over its last base in Agadez to the Nigerien army.", ["RETREAT"]),
     ("Russia handed over 25,000 tonnes of wheat.", ["AID"]),
@@ -543,6 +578,12 @@ def test_the_army_is_the_army_of_the_country_the_story_is_about():
     ("JNIM imposed a blockade on fuel imports in early September.", ["COERCE"]),
     ("About a dozen tankers were set ablaze near Koumantou.", ["ASSAULT"]),
     ("Soldiers exchanged fire with the attackers.", ["ASSAULT"]),
+    # round 8 (held-out sets 9–11)
+    ("The government withdrew the operating permit that the company held for the deposit.", ["SANCTION"]),
+    ("The developer was stripped of its licence for the project.", ["SANCTION"]),
+    ("The troops withdrew from the camp.", ["RETREAT"]),
+    ("Orano went to international arbitration, filing a claim against the state of Niger.", ["ACCUSE"]),
+    ("The company filed a lawsuit against the state.", ["ACCUSE"]),
 ])
 def test_trigger_rules_from_the_held_out_rounds(sentence, types):
     assert [t.event_type for t in find_triggers(sentence)] == types
@@ -574,6 +615,9 @@ def test_trigger_rules_from_the_held_out_rounds(sentence, types):
     # ... but background in it keeps its own reading
     ("Tuesday 17 September 2024\n13:30 Bamako was spared the violence that has ravaged the north for more than "
      "a decade, and troops clashed with rebels in March.", None, "clashed", "2024-03-01", "month"),
+    # "the day before" with no day in its own sentence counts from the day the sentence before named
+    ("On December 4, Orano said it had lost control of the mine. At a board meeting the day before, the Nigerien "
+     "state's representatives had refused to allow any exports.", "2025-01-14", "refused", "2024-12-03", "day"),
 ])
 def test_dates_from_the_held_out_rounds(text, published, trigger, date, precision):
     cands = candidates_of(text, dt.date.fromisoformat(published) if published else None)

@@ -87,6 +87,25 @@ class DateMention:
         return period_bounds(self.date, self.precision)
 
 
+_DAY_STEPS = {"the day before": -1, "the previous day": -1, "a day earlier": -1, "the day after": 1,
+              "the next day": 1, "the following day": 1, "a day later": 1}
+
+
+def count_from(mentions: list[DateMention], previous: DateMention | None) -> list[DateMention]:
+    """'The day before' with no day before it in its own sentence counts from the day the
+    sentence before named ("On December 4, … At a board meeting the day before, …")."""
+    if previous is None or previous.precision != "day":
+        return mentions
+    out = []
+    for m in mentions:
+        rel = " ".join(m.text.lower().split())
+        if rel in _DAY_STEPS and not any(o.precision == "day" and o.start < m.start for o in mentions):
+            date = previous.date + dt.timedelta(days=_DAY_STEPS[rel])
+            m = DateMention(m.start, m.end, m.text, date, "day", f"'{m.text}' counted from {previous.date}")
+        out.append(m)
+    return out
+
+
 def period_bounds(date: dt.date, precision: str, date_end: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """First and last day that a date at a precision (and an optional end date) covers."""
     if precision == "year":
@@ -263,12 +282,10 @@ def _resolve(kind: str, match: re.Match, text: str, ref: dt.date | None, future:
         return one(truncate(ref + dt.timedelta(days=shift), "month"), "month", f"'{words}' read against {ref}")
     if kind == "rel_day":
         rel = " ".join(g["rel"].lower().split())
-        if rel in ("the day before", "the previous day", "a day earlier", "the day after", "the next day",
-                   "the following day", "a day later"):
+        if rel in _DAY_STEPS:
             before = [m for m in earlier if m.precision == "day" and m.start < start]
             base = before[-1].date if before else ref
-            step = -1 if rel in ("the day before", "the previous day", "a day earlier") else 1
-            return one(base + dt.timedelta(days=step), "day", f"'{words}' counted from {base}")
+            return one(base + dt.timedelta(days=_DAY_STEPS[rel]), "day", f"'{words}' counted from {base}")
         step = {"yesterday": -1, "tomorrow": 1}.get(rel, 0)
         return one(ref + dt.timedelta(days=step), "day", f"'{words}' read against {ref}")
     if kind == "weekday":

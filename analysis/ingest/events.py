@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from analysis.ingest.dates import PRECISION_RANK, DateMention, find_dates, truncate
+from analysis.ingest.dates import PRECISION_RANK, DateMention, count_from, find_dates, truncate
 from analysis.ingest.document import Document, Story
 from analysis.ingest.gazetteer import Gazetteer
 from analysis.ingest.merge import EventKey, dates_compatible, match_score, places_agree, same_event, types_compatible
@@ -212,8 +212,10 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
     ref = story.published
     parsed = []
     anchor = None
+    previous: DateMention | None = None
     for sentence in sentences:
-        mentions = find_dates(sentence.text, ref)
+        mentions = count_from(find_dates(sentence.text, ref), previous)
+        previous = mentions[-1] if mentions else None
         parsed.append((sentence, mentions))
         if anchor is None and ref:
             for m in mentions:
@@ -228,6 +230,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
     position = -1
     dateline = gaz.place(story.dateline_place) if story.dateline_place else None
     subject: str | None = None  # the actor a sentence opens with, for "they" in the next one
+    person: str | None = None  # the first person a sentence names, for "he" or "she" in the next one
     last_place: str | None = None  # the place named last, for "there"
     last_date: DateMention | None = None
     paragraph_dates: dict[int, DateMention] = {}  # the last date each paragraph named, for live items
@@ -237,6 +240,8 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
         actors, places = find_names(sentence.text, gaz, ctx)
         previous_subject = subject
         subject = actors[0].actor_id if actors and actors[0].start <= 12 else None
+        previous_person, person = person, next(
+            (a.actor_id for a in actors if a.actor_id in gaz.actors and gaz.actors[a.actor_id].kind == "person"), None)
         same = _SAME_PERIOD.search(sentence.text)
         if same and last_date and not any(m.start <= same.start() < m.end for m in mentions):
             mentions = sorted([*mentions, _same_period(same, last_date)], key=lambda m: m.start)
@@ -265,7 +270,8 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                 roles = _noun_phrase_roles(sentence.text, trig, actors, roles)
             if trig.weak and trig.mode == "coup" and not roles and ctx.main_country():
                 roles = [(gaz.state_id(ctx.main_country()), "target")]  # "until the coup of 26 July"
-            roles = _resolve_references(sentence.text, left, trig, roles, places, out, gaz, previous_subject)
+            roles = _resolve_references(sentence.text, left, trig, roles, places, out, gaz, previous_subject,
+                                        previous_person)
             if trig.event_type in _FORCE_MOVES:
                 roles = _with_states(roles, gaz)
             # ", accusing …" / ", calling the court an instrument": the doer of the clause before
@@ -363,8 +369,8 @@ def _actor_after_report(text: str, trig: Trigger, actors) -> bool:
 
 
 def _resolve_references(text: str, left: int, trig: Trigger, roles: list[tuple[str, str]], places,
-                        earlier: list[Candidate], gaz: Gazetteer, previous_subject: str | None = None
-                        ) -> list[tuple[str, str]]:
+                        earlier: list[Candidate], gaz: Gazetteer, previous_subject: str | None = None,
+                        previous_person: str | None = None) -> list[tuple[str, str]]:
     """'he asked', 'they signed', 'the two leaders signed', aid 'from Russia': actors names alone do not give."""
     subject = text[left:trig.start]
     roles = list(roles)
@@ -375,7 +381,11 @@ def _resolve_references(text: str, left: int, trig: Trigger, roles: list[tuple[s
                                          if r == "source"]
         roles = [(a, "source") for a in sources if a not in have] + roles
         have = {a for a, _ in roles}
-    if not any(r == "source" for _, r in roles) and _PRONOUN.search(subject):
+    if not any(r == "source" for _, r in roles) and _PRONOUN.search(subject) and previous_person:
+        # "'…,' Tiani said. He accused …": the person the sentence before named first.
+        if previous_person not in have:
+            roles.insert(0, (previous_person, "source"))
+    elif not any(r == "source" for _, r in roles) and _PRONOUN.search(subject):
         for cand in reversed(earlier):
             person = next((a for a, r in cand.actors.items()
                            if r == "source" and a in gaz.actors and gaz.actors[a].kind == "person"), None)

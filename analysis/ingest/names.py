@@ -77,7 +77,7 @@ _JUNTA = re.compile(
     r"(?:(?i:the\s+)?(?i:authorities|government|junta|rulers|leaders)\s+(?i:in|of)\s+(?P<cty2>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))"
     r"|(?:(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?i:(?:new|ruling|military|transitional|interim|current|post-coup)\s+)*"
     r"(?P<body>(?i:junta|military\s+government|military\s+authorities|military\s+rulers|military\s+leaders|military\s+regime|"
-    r"government|authorities|leaders|rulers|regime)))\b"
+    r"government|authorities|leaders|rulers|regime|officials|state(?=['’]s\s+representatives))))\b"
 )
 _BARE_JUNTA = re.compile(
     r"\b(?i:(?:the|its|their)\s+(?:ruling\s+|military\s+|new\s+|transitional\s+)*(?:junta|military\s+government|"
@@ -117,7 +117,7 @@ _DESCRIBED = re.compile(
 # "Barrick Gold, the Canadian company that …": a company, with its country.
 _COMPANY = re.compile(
     r"(?P<name>[A-Z][\w&'’-]+(?:\s+[A-Z][\w&'’-]+){0,3}),\s+(?:the|a|an)\s+(?P<dem>[A-Z][\w'’-]+)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?P<what>company|firm|group|miner|corporation|conglomerate|operator|contractor"
+    r"(?:[\w-]+\s+){0,3}?(?P<what>company|firm|group|miner|corporation|conglomerate|operator|contractor|developer"
     r"|broadcaster|bank|producer)\b")
 # "the head of Roscosmos, Yuri Borisov": the role before the name.
 _ROLE_FIRST = re.compile(
@@ -220,7 +220,8 @@ def _split_names(names: str, gaz: Gazetteer | None = None) -> list[tuple[str, st
     for part in parts:
         tokens = part.split()
         country = None
-        office_at = [i for i, t in enumerate(tokens) if fold(t) in _OFFICE_TOKENS]
+        # "Burkina Faso's Captain Ibrahim Traoré": a rank gives the country before it, as an office does.
+        office_at = [i for i, t in enumerate(tokens) if fold(t) in _OFFICE_TOKENS or fold(t) in _TITLE_WORDS]
         if office_at:
             if gaz is not None:
                 country = _country_in(" ".join(tokens[:office_at[-1]]), gaz)
@@ -538,6 +539,9 @@ def _classify(phrase: str, start: int, end: int, text: str, gaz: Gazetteer, ctx:
         if place:
             return "place", place.place_id
     actor_id = gaz.lookup(phrase)
+    if capitalised and n == 1 and actor_id and gaz.actors[actor_id].kind == "person" \
+            and fold(phrase) not in gaz.phrases and _other_given_name(text[:start], gaz.actors[actor_id].name):
+        return None  # "Ibrahim Traoré" is not Karamoko Jean-Marie Traoré
     if capitalised and n == 1 and (not actor_id or gaz.actors[actor_id].kind == "person"):
         # A bare surname is the person of that name the article introduced ("Bintou Camara … Camara
         # received"), before anyone else in the store who shares it (Sadio Camara).
@@ -551,6 +555,14 @@ def _classify(phrase: str, start: int, end: int, text: str, gaz: Gazetteer, ctx:
             ctx.countries[place.country] += 1
             return "place", place.place_id
     return None
+
+
+def _other_given_name(before: str, known_name: str) -> bool:
+    """Whether a surname follows a given name that the known person of that surname does not have."""
+    given = re.search(r"([A-Z][\w'’-]+)[ \t]+$", before)
+    if not given or fold(given.group(1)) in _TITLE_WORDS or fold(given.group(1)) in _STOP:
+        return False
+    return fold(given.group(1)) not in fold(known_name).split()
 
 
 @functools.lru_cache(maxsize=1)

@@ -86,7 +86,12 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|blamed|blames|blaming|denounced|denounces|denouncing|ill-advised|charged that|censured|rebuked|slammed|decried"
      r"|claimed (?:that )?|alleged that|branded|branding|labell?ed|labell?ing"
      r"|(?:calling|called|calls|describing|described|describes) (?:[\w'-]+ ){1,3}?(?:an? |the )?(?:[\w'-]+ )?"
-     r"(?:instrument|tool|puppet|threat|enemy|sponsor|accomplice|agent|weapon)s?\b"),
+     r"(?:instrument|tool|puppet|threat|enemy|sponsor|accomplice|agent|weapon)s?\b"
+     # Going to law is an accusation ("filing a claim against the state", "sued").
+     r"|(?:filed|files|filing|lodged|lodges|lodging|brought|brings|bringing) (?:a |an )?(?:[\w-]+ )?"
+     r"(?:claim|complaint|lawsuit|suit|case|arbitration (?:claim|case|request))s? against"
+     r"|sued|sues|suing|(?:took|takes|taking|taken) (?:[\w'-]+ ){1,3}?to (?:court|arbitration)"
+     r"|(?:went|goes|going|gone) to (?:international )?arbitration"),
     ("ACCUSE", "statement", True, r"alleged|allegedly|allegations?|accusations?|criticism"),
     ("REJECT", "reject", False,
      r"dismiss(?:ed|es|ing)? (?:[\w'-]+ ){0,3}(?:criticisms?|claims?|accusations?|allegations?|reports?|concerns?"
@@ -108,7 +113,12 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:closed|closes|closing|close|shut|shuts|shutting) (?:[\w'-]+ ){0,2}?(?:airspace|borders?|embassy|embassies)"
      r"|(?:ordered|orders|ordering|told|instructed) (?:[\w'-]+ ){1,4}?to (?:block|shut down|close|suspend|ban|cut)"
      r"|(?:denounced|denouncing|tore up|tearing up|scrapped|scrapping|annulled|annulling|end|ends|ended|ending)"
-     r" (?:[\w'-]+ ){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|military cooperation)"),
+     r" (?:[\w'-]+ ){0,4}?(?:agreements?|accords?|treaty|treaties|deals?|pacts?|military cooperation)"
+     # A permit taken away is a sanction, not a retreat ("withdrew the operating permit").
+     r"|(?:withdrew|withdrawn|withdraws|withdrawing|withdraw|revoked|revokes|revoking|cancell?ed|cancels"
+     r"|suspended|suspends|stripped (?:[\w'-]+ ){0,3}?of|stripping (?:[\w'-]+ ){0,3}?of)"
+     r" (?:[\w'-]+ ){0,3}?(?:permits?|licen[cs]es?|accreditations?|concessions?|(?:mining|exploration) rights"
+     r"|titles?)\b"),
     ("SANCTION", "sanction", True, r"sanctions|embargo|expulsion"),
     ("PROTEST", "protest", False,
      r"protested|protests|protesting|demonstrated|demonstrations?|rallied|marched|went on strike"
