@@ -563,14 +563,21 @@ def _actor_group(country) -> str:
     return _FOCUS_COUNTRIES.get(country, "Other country")
 
 
+# The busiest places always get a label on the map; others only where one fits.
+ALWAYS_LABELLED = 12
+
+
 def _place_labels(points: list[tuple[float, float, float]], labels: list[str], font_px: float,
-                  size: tuple[float, float], order: list[int] | None = None) -> list[tuple[float, float]]:
+                  size: tuple[float, float], order: list[int] | None = None,
+                  always: int | None = None) -> list[tuple[float, float] | None]:
     """Pixel offsets for labels next to points so that labels cover neither each other nor points.
 
     ``points`` are (x_px, y_px, radius_px) with y growing downwards; only those listed in
     ``order`` get a label, every point is an obstacle. Greedy: the first in ``order`` chooses
     first among eight places around itself; a label goes where it overlaps least when no
-    place is free. Returns the offset of each label's centre from its point.
+    place is free. With ``always``, only the first ``always`` in ``order`` are labelled
+    whatever the overlap; a later label with no free place is left out (None), so that a
+    crowded map stays readable. Returns the offset of each label's centre from its point.
     """
     boxes: list[tuple[float, float, float, float]] = []
     offsets: list[tuple[float, float]] = [(0.0, 0.0)] * len(points)
@@ -579,7 +586,7 @@ def _place_labels(points: list[tuple[float, float, float]], labels: list[str], f
     def overlap(a, b):
         return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
-    for i in order if order is not None else range(len(points)):
+    for rank, i in enumerate(order if order is not None else range(len(points))):
         x, y, r = points[i]
         w = len(labels[i]) * font_px * 0.58 + 6
         h = font_px * 1.3
@@ -599,6 +606,9 @@ def _place_labels(points: list[tuple[float, float, float]], labels: list[str], f
             cost += outside * h * 2
             if best_cost is None or cost < best_cost - 1e-9:
                 best, best_cost = (dx, dy), cost
+        if always is not None and rank >= always and best_cost > 1e-9:
+            offsets[i] = None
+            continue
         offsets[i] = best
         dx, dy = best
         boxes.append((x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2))
@@ -871,8 +881,9 @@ def links_deck(links: pd.DataFrame, places: pd.DataFrame, color_by: str = "type"
               for x, y in (_mercator(lon, lat, zoom) for lon, lat in zip(dots["lon"], dots["lat"], strict=True))]
         order = sorted(range(len(dots)), key=lambda i: (-dots["events"].iloc[i], dots["name"].iloc[i]))
         points = [(x, y, r) for (x, y), r in zip(px, dots["radius"], strict=True)]
-        offsets = _place_labels(points, dots["name"].tolist(), 15, view_size, order)
-        dots["offset"] = [[round(dx, 1), round(dy, 1)] for dx, dy in offsets]
+        offsets = _place_labels(points, dots["name"].tolist(), 15, view_size, order, always=ALWAYS_LABELLED)
+        dots["label"] = [name if offset else "" for name, offset in zip(dots["name"], offsets, strict=True)]
+        dots["offset"] = [[round(o[0], 1), round(o[1], 1)] if o else [0, 0] for o in offsets]
 
     layers = []
     if not arcs.empty:
@@ -890,8 +901,9 @@ def links_deck(links: pd.DataFrame, places: pd.DataFrame, color_by: str = "type"
             parameters=_ON_TOP,
         ))
         layers.append(pdk.Layer(
-            "TextLayer", data=dots, id="place-labels", pickable=False,
-            get_position="[lon, lat]", get_text="name", get_size=15, size_units="'pixels'",
+            "TextLayer", data=dots[dots["label"] != ""], id="place-labels", pickable=False,
+            get_position="[lon, lat]", get_text="label", get_size=15, size_units="'pixels'",
+            character_set="'auto'",  # every letter the names use (São Paulo, Ménaka), not ASCII only
             get_color=[30, 30, 30], get_pixel_offset="offset", get_text_anchor="'middle'",
             get_alignment_baseline="'center'", font_family='"Liberation Sans, Arial, sans-serif"',
             font_weight=600, background=True, get_background_color=[255, 255, 255, 215],

@@ -338,3 +338,16 @@ def test_counts_chart_of_a_million_events_needs_no_row_per_event():
     fig = figures.monthly_counts_figure(counts)
     assert sum(sum(t.y) for t in fig.data) == counts["events"].sum()
     assert "1 earlier event (2001)" in fig.layout.xaxis.title.text
+
+
+def test_a_crowded_map_labels_only_what_fits():
+    """Forty places in a small square: the busiest twelve are labelled, the others only where a
+    label fits without covering another; no label is dropped when there is room."""
+    points = [(300.0 + 12 * (i % 8), 300.0 + 12 * (i // 8), 4.0) for i in range(40)]
+    names = [f"Town {i}" for i in range(40)]
+    offsets = figures._place_labels(points, names, 15, (800, 600), list(range(40)), always=12)
+    assert all(o is not None for o in offsets[:12])
+    assert sum(o is None for o in offsets) > 10
+    spread = [(100.0 * (i + 1), 300.0, 4.0) for i in range(6)]
+    assert all(o is not None for o in figures._place_labels(spread, names[:6], 15, (800, 600), list(range(6)),
+                                                             always=2))

@@ -110,6 +110,19 @@ def test_fast_reads_match_a_plain_pandas_computation(synth_store, filters):
         ids = capital_links["event_ids"].str.split(",")
         assert (ids.str.len() == capital_links["events"].clip(upper=20)).all()
         assert set(ids.explode()) <= set(selected["event_id"])
+        # A link with all its events listed names exactly their types.
+        type_of = dict(zip(selected["event_id"], selected["event_type"], strict=True))
+        whole = capital_links[capital_links["events"] <= 20]
+        assert [set(t.split(",")) for t in whole["event_types"]] == [{type_of[i] for i in i_s} for i_s in
+                                                                      whole["event_ids"].str.split(",")]
+        assert capital_links["roles"].str.len().gt(0).all()
+        # The busiest links asked for are the head of all of them, in the same order.
+        top = synth_store.capital_links(filters, limit=7)
+        columns = ["from_id", "to_id", "events", "latest", "event_types", "roles"]
+        assert top[columns].to_dict("records") == capital_links.head(7)[columns].to_dict("records")
+        assert set(top["total_links"]) == {len(capital_links)}
+        assert [set(i.split(",")) for i in top["event_ids"]] == [set(i.split(",")) for i in
+                                                                 capital_links.head(7)["event_ids"]]
 
 
 def expected_details(store, event_ids):

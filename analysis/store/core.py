@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from analysis.filters import Filters
-from analysis.schema import TABLE_ORDER, TABLES, split_list
+from analysis.schema import EVENT_ROLES, EVENT_TYPES, TABLE_ORDER, TABLES, split_list
 
 DEFAULT_DB_ENV = "EVENTS_DB"
 
@@ -63,10 +63,13 @@ DERIVED_DDL = {
         "CREATE TABLE IF NOT EXISTS event_pair_facts (k INTEGER NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, "
         "date DATE NOT NULL, last_date DATE NOT NULL)"
     ),
-    # One row per map arc leg: an actor's home capital to the event's place.
+    # One row per map arc leg (an actor's home capital to the event's place) and event, with
+    # the roles of the actors from that capital and the event's type as bits (TYPE_BITS,
+    # ROLE_BITS): a link's counts, types and roles are then one plain aggregate, no DISTINCT.
     "event_leg_facts": (
         "CREATE TABLE IF NOT EXISTS event_leg_facts (k INTEGER NOT NULL, from_p INTEGER NOT NULL, "
-        "to_p INTEGER NOT NULL, role_in_event VARCHAR, event_type VARCHAR, date DATE NOT NULL, last_date DATE NOT NULL)"
+        "to_p INTEGER NOT NULL, role_bits INTEGER NOT NULL, type_bits INTEGER NOT NULL, date DATE NOT NULL, "
+        "last_date DATE NOT NULL)"
     ),
     # With a copy of the link's document and evidence, so that a page of events reads its
     # sources by k (see event_sources_for).
@@ -88,7 +91,7 @@ DERIVED_DDL = {
     ),
     "total_links": (
         "CREATE TABLE IF NOT EXISTS total_links (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
-        "events BIGINT NOT NULL, latest DATE, event_ids VARCHAR, event_types VARCHAR, roles VARCHAR)"
+        "events BIGINT NOT NULL, latest DATE, event_ids VARCHAR, type_bits INTEGER, role_bits INTEGER)"
     ),
     "total_figures": (
         "CREATE TABLE IF NOT EXISTS total_figures (events BIGINT, actors BIGINT, countries BIGINT, "
@@ -106,7 +109,7 @@ _OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_ev
 _KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 5
+FACTS_VERSION = 6
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
     if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
@@ -116,6 +119,21 @@ _REBUILT_TABLES = tuple(
 _FACT_TABLES = ("event_actor_facts", "event_country_facts", "event_pair_facts", "event_leg_facts", "event_source_facts")
 # Most recent event ids listed per map link (the count of events stays exact).
 LINK_EVENT_IDS = 20
+# One bit per event type and per role, for the kinds of events a map link carries.
+TYPE_BITS = {event_type: 1 << i for i, event_type in enumerate(EVENT_TYPES)}
+ROLE_BITS = {role: 1 << i for i, role in enumerate(EVENT_ROLES)}
+
+
+def _bits_case(column: str, bits: dict[str, int], params: _Params) -> str:
+    """A CASE giving the bit of each value of ``column`` (0 for any other value)."""
+    whens = " ".join(f"WHEN {params.add('bit_of', value)} THEN {bit}" for value, bit in bits.items())
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def bits_names(mask, bits: dict[str, int]) -> str:
+    """The values whose bits are set in ``mask``, comma-joined in the order of ``bits``."""
+    mask = 0 if mask is None or pd.isna(mask) else int(mask)
+    return ",".join(value for value, bit in bits.items() if mask & bit)
 
 TIME_UNITS = ("day", "week", "month", "year")
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
@@ -234,29 +252,35 @@ _SELECTION_COLUMNS = ("f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_
                       "f.topic, f.origin, f.place_id")
 
 
-def _links_ctes(legs: str, events: str) -> str:
-    """CTEs ending in ``links``: map links from a query of legs (k, from_p, to_p, role_in_event,
-    event_type, date); ``events`` names a table with the event_id of every k.
+def _links_ctes(legs: str, events: str, limited: bool = False) -> str:
+    """CTEs ending in ``links``: map links from a query of legs (k, from_p, to_p, role_bits,
+    type_bits, date; one row per event and link); ``events`` names a table with the event_id
+    of every k.
 
-    One row per (from, to) with the number of distinct events, the latest date, the ids of
-    the ``$id_cap`` most recent events, and the types and roles seen.
+    One row per (from, to) with the number of events, the latest date, the ids of the
+    ``$id_cap`` most recent events, and the bits of the types and roles seen. ``limited``
+    keeps the ``$link_limit`` busiest links only (ties by place name, then id), and only
+    their legs are ranked for the event ids; ``counted`` still holds every link.
     """
+    chosen = "SELECT * FROM counted"
+    if limited:
+        chosen = """SELECT c.* FROM counted c
+            JOIN place_keys kf ON kf.p = c.from_p JOIN places pf ON pf.place_id = kf.place_id
+            JOIN place_keys kt ON kt.p = c.to_p JOIN places pt ON pt.place_id = kt.place_id
+            ORDER BY c.events DESC, pf.name, pt.name, pf.place_id, pt.place_id
+            LIMIT $link_limit"""
     return f"""
         legs AS MATERIALIZED ({legs})
-        , distinct_legs AS MATERIALIZED (SELECT DISTINCT from_p, to_p, k, date FROM legs)
-        , counted AS (
-            SELECT from_p, to_p, COUNT(*) AS events, MAX(date) AS latest FROM distinct_legs GROUP BY from_p, to_p
+        , counted AS MATERIALIZED (
+            SELECT from_p, to_p, COUNT(*) AS events, MAX(date) AS latest,
+                   BIT_OR(type_bits) AS type_bits, BIT_OR(role_bits) AS role_bits
+            FROM legs GROUP BY from_p, to_p
         )
-        , kinds AS (
-            SELECT from_p, to_p, STRING_AGG(DISTINCT event_type, ',') AS event_types,
-                   STRING_AGG(DISTINCT role_in_event, ',') AS roles
-            FROM (SELECT DISTINCT from_p, to_p, event_type, role_in_event FROM legs) AS distinct_kinds
-            GROUP BY from_p, to_p
-        )
+        , chosen AS MATERIALIZED ({chosen})
         , ranked AS (
-            SELECT from_p, to_p, k,
-                   ROW_NUMBER() OVER (PARTITION BY from_p, to_p ORDER BY date DESC, k DESC) AS rank
-            FROM distinct_legs
+            SELECT l.from_p, l.to_p, l.k,
+                   ROW_NUMBER() OVER (PARTITION BY l.from_p, l.to_p ORDER BY l.date DESC, l.k DESC) AS rank
+            FROM legs l JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
         )
         , ids AS (
             SELECT r.from_p, r.to_p, STRING_AGG(e.event_id, ',') AS event_ids
@@ -266,10 +290,9 @@ def _links_ctes(legs: str, events: str) -> str:
         )
         , links AS (
             SELECT pf.place_id AS from_id, pt.place_id AS to_id, c.events, c.latest, ids.event_ids,
-                   kinds.event_types, kinds.roles
-            FROM counted c
+                   c.type_bits, c.role_bits
+            FROM chosen c
             JOIN ids ON ids.from_p = c.from_p AND ids.to_p = c.to_p
-            JOIN kinds ON kinds.from_p = c.from_p AND kinds.to_p = c.to_p
             JOIN place_keys pf ON pf.p = c.from_p
             JOIN place_keys pt ON pt.p = c.to_p
         )
@@ -551,16 +574,20 @@ class EventStore:
             WHERE x.k > $k0 AND y.k > $k0 ORDER BY x.k""",
             k0,
         )
+        bits = _Params()
         cur.execute(
-            """INSERT INTO event_leg_facts
-            SELECT x.k, pc.p, pe.p, x.role_in_event, f.event_type, f.date, f.last_date
+            f"""INSERT INTO event_leg_facts
+            SELECT x.k, pc.p, pe.p, BIT_OR({_bits_case('x.role_in_event', ROLE_BITS, bits)}),
+                   MIN({_bits_case('f.event_type', TYPE_BITS, bits)}), MIN(f.date), MIN(f.last_date)
             FROM event_actor_facts x JOIN event_facts f ON f.k = x.k
             JOIN actor_keys ak ON ak.a = x.a
             JOIN places cap ON cap.country = ak.country AND cap.is_capital
             JOIN place_keys pc ON pc.place_id = cap.place_id
             JOIN place_keys pe ON pe.place_id = f.place_id
-            WHERE x.k > $k0 AND f.place_id IS NOT NULL AND cap.place_id <> f.place_id""",
-            k0,
+            WHERE x.k > $k0 AND f.place_id IS NOT NULL AND cap.place_id <> f.place_id
+            GROUP BY x.k, pc.p, pe.p
+            ORDER BY x.k""",
+            {**k0, **bits.values},
         )
         cur.execute(
             """INSERT INTO event_source_facts
@@ -625,12 +652,12 @@ class EventStore:
                     JOIN place_keys pt ON pt.p = x.to_p
                     WHERE pf.place_id = total_links.from_id AND pt.place_id = total_links.to_id)"""
             )
-            legs = ("SELECT l.k, l.from_p, l.to_p, l.role_in_event, l.event_type, l.date FROM event_leg_facts l "
+            legs = ("SELECT l.k, l.from_p, l.to_p, l.role_bits, l.type_bits, l.date FROM event_leg_facts l "
                     "JOIN (SELECT DISTINCT from_p, to_p FROM touched_links) AS x "
                     "ON x.from_p = l.from_p AND x.to_p = l.to_p")
         else:
             cur.execute("DELETE FROM total_links")
-            legs = "SELECT k, from_p, to_p, role_in_event, event_type, date FROM event_leg_facts"
+            legs = "SELECT k, from_p, to_p, role_bits, type_bits, date FROM event_leg_facts"
         cur.execute(f"INSERT INTO total_links WITH {_links_ctes(legs, 'event_facts')} SELECT * FROM links",
                     {"id_cap": LINK_EVENT_IDS})
         cur.execute("DELETE FROM total_figures")
@@ -929,28 +956,29 @@ class EventStore:
         """Arcs from each taking-part actor's home capital to the event's place.
 
         One row per (capital, place) with the number of distinct events, the ids of the
-        most recent ones (at most ``LINK_EVENT_IDS``) and the latest date; an actor at home
-        (capital = place) draws no arc. ``limit`` keeps the busiest arcs only;
-        ``total_links`` counts them all.
+        most recent ones (at most ``LINK_EVENT_IDS``), the latest date, and the event types
+        and roles seen (comma-joined); an actor at home (capital = place) draws no arc.
+        ``limit`` keeps the busiest arcs only; ``total_links`` counts them all.
         """
-        if filters.is_empty:
-            cte, params = "WITH links AS (SELECT * FROM total_links)", {}
-        else:
-            cte, params, p = self._fast(filters)
-            legs = ("SELECT l.k, l.from_p, l.to_p, l.role_in_event, l.event_type, l.date "
-                    f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
-            params["id_cap"] = LINK_EVENT_IDS
-            cte = f"{cte}, {_links_ctes(legs, 'sel')}"
-        page = ""
+        params: dict = {}
         if limit is not None:
             params["link_limit"] = int(limit)
-            page = "LIMIT $link_limit"
-        return self._df(
+        if filters.is_empty:
+            cte = "WITH counted AS (SELECT * FROM total_links), links AS (SELECT * FROM total_links)"
+        else:
+            cte, params_sel, p = self._fast(filters)
+            legs = ("SELECT l.k, l.from_p, l.to_p, l.role_bits, l.type_bits, l.date "
+                    f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
+            params.update(params_sel)
+            params["id_cap"] = LINK_EVENT_IDS
+            cte = f"{cte}, {_links_ctes(legs, 'sel', limited=limit is not None)}"
+        page = "LIMIT $link_limit" if limit is not None else ""
+        links = self._df(
             f"""{cte}
             SELECT l.from_id, f.name AS from_name, f.country AS from_country, f.lat AS from_lat, f.lon AS from_lon,
                    l.to_id, t.name AS to_name, t.country AS to_country, t.lat AS to_lat, t.lon AS to_lon,
-                   l.events, l.latest, l.event_ids, l.event_types, l.roles,
-                   COUNT(*) OVER () AS total_links
+                   l.events, l.latest, l.event_ids, l.type_bits, l.role_bits,
+                   (SELECT COUNT(*) FROM counted) AS total_links
             FROM links l
             JOIN places f ON f.place_id = l.from_id
             JOIN places t ON t.place_id = l.to_id
@@ -959,6 +987,13 @@ class EventStore:
             """,
             params,
         )
+        types = [bits_names(mask, TYPE_BITS) for mask in links.pop("type_bits")]
+        roles = [bits_names(mask, ROLE_BITS) for mask in links.pop("role_bits")]
+        links.insert(links.columns.get_loc("event_ids") + 1, "event_types", pd.Series(types, index=links.index,
+                                                                                     dtype=object))
+        links.insert(links.columns.get_loc("event_types") + 1, "roles", pd.Series(roles, index=links.index,
+                                                                               dtype=object))
+        return links
 
     def _actor_counts_cte(self, filters: Filters) -> tuple[str, dict, _Params]:
         """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered."""
