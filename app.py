@@ -8,7 +8,9 @@ import streamlit as st
 
 import ui
 from analysis import figures
-from analysis.queries import date_label
+from analysis.queries import TIMELINE_LISTED, date_label
+
+LATEST = min(8, TIMELINE_LISTED)  # latest events listed in full, taken from the timeline's events
 
 view = ui.start_page("Overview", ":material/dashboard:")
 figures_now = view.query("overview")
@@ -30,13 +32,14 @@ for cell, (label, value) in zip(cells, (
 timeline_col, latest_col = st.columns([3, 2])
 with timeline_col:
     st.subheader("Timeline", anchor=False)
-    fig, _, _ = view.chart("timeline", "country", 500, 6, 560, compact_height=320)
+    fig, timeline_events, _ = view.chart("timeline", "country", 500, 6, 560, compact_height=320)
     st.plotly_chart(fig, key="overview_timeline", config={"displayModeBar": False})
     view.link("pages/1_Timeline.py", "Open the timeline")
 with latest_col:
     st.subheader("Latest events", anchor=False)
     with st.container(height=330, border=False):
-        ui.event_list(view.query("events_with_details", limit=8), figures.TYPE_COLORS)
+        # The timeline's newest events come with their sources (queries.TIMELINE_LISTED).
+        ui.event_list(timeline_events.head(LATEST), figures.TYPE_COLORS)
     view.link("pages/4_Events.py", "All events, with search and downloads")
 
 map_col, actors_col = st.columns(2)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import queries
 from analysis.filters import Filters
 from analysis.store import EventStore
 from analysis.synth import build_synthetic
@@ -30,11 +31,13 @@ FILTERS = {
     "none": Filters(),
     "one-country-year": Filters(countries=("MLI",), date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)),
 }
-MAP_ARCS = 150  # the arcs the map page draws (ui.charts)
+# What the pages ask for (pages/*.py and app.py, on first load with their default controls).
+MAP_ARCS = 150  # the arcs the map page draws
 MARKS = 2000  # timeline marks drawn one by one at most
-TOP_PAIRS = 200
-PAGE_ROWS = 50
-LATEST = 10
+TOP_PAIRS = 200  # the Actors page's "Top pairs" tab
+NETWORK_TOP = 30  # the Actors page's heatmap and network
+PAGE_ROWS = 50  # one page of the event table
+OVERVIEW_MARKS, OVERVIEW_ARCS, OVERVIEW_NETWORK = 500, 100, 15  # the Overview's small charts
 DEFAULT_SIZES = (100_000, 1_000_000)
 BIG_STORE = 5_000_000  # from this size on, the pandas baseline runs once per page
 BENCH_DIR = Path(__file__).resolve().parents[1] / ".cache" / "bench"
@@ -43,22 +46,26 @@ BENCH_DIR = Path(__file__).resolve().parents[1] / ".cache" / "bench"
 # --- what each page asks of the store ----------------------------------------------------
 
 def store_page(store: EventStore, page: str, filters: Filters):
-    """Run the store queries one page makes for one filter; returns their results."""
+    """Run the queries one page makes for one filter (through ``analysis.queries``, as the
+    page does, the page's headline figures included); returns their results."""
+    store.forget_looked_up_keys()  # what a page finds once it keeps for itself, not for the next run
+    header = store.overview(filters)
     if page == "timeline":
-        counts = store.counts_over_time(filters, "month")
-        marks = store.events_page(filters, limit=MARKS)
-        lanes = store.event_actors_for(marks["event_id"].tolist(), marks["date"])
-        return counts, marks, lanes
+        events, lanes = queries.timeline_data(store, filters, by="country", limit=MARKS)
+        return header, events, lanes, store.counts_over_time(filters, "month")
     if page == "map":
-        return store.capital_links(filters, limit=MAP_ARCS), store.place_counts(filters)
+        return header, queries.top_capital_links(store, filters, MAP_ARCS), store.place_counts(filters)
     if page == "actors":
-        return store.cooccurrence_pairs(filters, limit=TOP_PAIRS), store.actor_event_counts(filters)
+        return (header, queries.top_actors(store, filters, NETWORK_TOP), store.cooccurrence_pairs(filters, TOP_PAIRS),
+                store.actor_event_counts(filters))
     if page == "events":
-        rows = store.events_page(filters, limit=PAGE_ROWS)
-        ids, days = rows["event_id"].tolist(), rows["date"]
-        return rows, store.event_count(filters), store.event_actors_for(ids, days), store.event_sources_for(ids, days)
+        return (header, store.event_search_count(filters),
+                queries.events_with_details(store, filters, limit=PAGE_ROWS))
     if page == "overview":
-        return store.overview(filters), store.events_page(filters, limit=LATEST)
+        # The list of latest events is the head of the timeline's events (app.py).
+        return (header, queries.timeline_data(store, filters, by="country", limit=OVERVIEW_MARKS),
+                queries.top_capital_links(store, filters, OVERVIEW_ARCS), store.place_counts(filters),
+                queries.top_actors(store, filters, OVERVIEW_NETWORK))
     raise ValueError(page)
 
 
@@ -107,55 +114,71 @@ class PandasBaseline:
         return sel.sort_values(["date", "event_id"], ascending=[False, True]).head(n)
 
     def page(self, page: str, filters: Filters):
+        """The same work as :func:`store_page`, in pandas."""
         sel = self.select(filters)
+        header = self._figures(sel)
         if page == "timeline":
-            period = sel["date"].dt.to_period("M").dt.start_time.where(sel["date_precision"] != "year",
-                                                                       sel["date"].dt.to_period("Y").dt.start_time)
-            counts = sel.assign(period=period).groupby(["date_precision", "event_type", "period"]).size()
-            marks = self.newest(sel, MARKS)
-            lanes = self.event_actors[self.event_actors["event_id"].isin(marks["event_id"])].merge(
-                self.actors, on="actor_id")
-            return counts, marks, lanes
+            return header, self._marks(sel, MARKS), self._monthly(sel)
         if page == "map":
-            ea = self.event_actors[self.event_actors["event_id"].isin(sel["event_id"])]
-            legs = (sel[["event_id", "date", "place_id"]].merge(ea, on="event_id")
-                    .merge(self.actors[["actor_id", "country"]], on="actor_id")
-                    .merge(self.places.loc[self.places["is_capital"] == True, ["place_id", "country"]]  # noqa: E712 (nullable column)
-                           .rename(columns={"place_id": "from_id"}), on="country"))
-            legs = legs[legs["from_id"] != legs["place_id"]]
-            links = legs.groupby(["from_id", "place_id"]).agg(events=("event_id", "nunique"), latest=("date", "max"))
-            places = sel.groupby("place_id").agg(events=("event_id", "size"), latest=("date", "max")).merge(
-                self.places, on="place_id")
-            return links, places
+            return header, *self._map(sel)
         if page == "actors":
-            ea = self.event_actors.loc[self.event_actors["event_id"].isin(sel["event_id"]), ["event_id", "actor_id"]]
-            counts = ea.groupby("actor_id").size().rename("events")
-            pairs = ea.merge(ea, on="event_id")
-            pairs = pairs[pairs["actor_id_x"] < pairs["actor_id_y"]]
-            together = pairs.groupby(["actor_id_x", "actor_id_y"]).size().rename("together").reset_index()
-            together["jaccard"] = together["together"] / (
-                together["actor_id_x"].map(counts) + together["actor_id_y"].map(counts) - together["together"])
-            top = together.sort_values(["together", "jaccard"], ascending=False).head(TOP_PAIRS)
-            return top, counts.reset_index().merge(self.actors, on="actor_id").sort_values("events", ascending=False)
+            return header, *self._actors(sel)
         if page == "events":
             rows = self.newest(sel, PAGE_ROWS).merge(self.places, on="place_id", how="left")
-            ids = rows["event_id"]
-            return (rows, len(sel), self.event_actors[self.event_actors["event_id"].isin(ids)],
-                    self.event_sources[self.event_sources["event_id"].isin(ids)])
+            return header, len(sel), self._details(rows)
         if page == "overview":
-            ids = sel["event_id"]
-            ea = self.event_actors[self.event_actors["event_id"].isin(ids)]
-            actor_countries = ea.merge(self.actors, on="actor_id")["country"]
-            member_countries = ea.merge(self.members, on="actor_id")["country"]
-            place_countries = sel[["place_id"]].merge(self.places, on="place_id")["country"]
-            countries = pd.concat([actor_countries, member_countries, place_countries]).dropna().nunique()
-            figures = {
-                "events": len(sel), "actors": ea["actor_id"].nunique(), "countries": countries,
-                "sources": self.event_sources.loc[self.event_sources["event_id"].isin(ids), "source_id"].nunique(),
-                "first_date": sel["date"].min(), "last_date": sel["date_end"].fillna(sel["date"]).max(),
-            }
-            return figures, self.newest(sel, LATEST)
+            return header, self._marks(sel, OVERVIEW_MARKS), *self._map(sel), *self._actors(sel)
         raise ValueError(page)
+
+    def _details(self, rows: pd.DataFrame):
+        ids = rows["event_id"]
+        return (rows, self.event_actors[self.event_actors["event_id"].isin(ids)].merge(self.actors, on="actor_id"),
+                self.event_sources[self.event_sources["event_id"].isin(ids)].merge(self.sources, on="source_id"))
+
+    def _marks(self, sel: pd.DataFrame, n: int):
+        return self._details(self.newest(sel, n))
+
+    @staticmethod
+    def _monthly(sel: pd.DataFrame):
+        period = sel["date"].dt.to_period("M").dt.start_time.where(sel["date_precision"] != "year",
+                                                                   sel["date"].dt.to_period("Y").dt.start_time)
+        return sel.assign(period=period).groupby(["date_precision", "event_type", "period"]).size()
+
+    def _map(self, sel: pd.DataFrame):
+        ea = self.event_actors[self.event_actors["event_id"].isin(sel["event_id"])]
+        legs = (sel[["event_id", "date", "place_id"]].merge(ea, on="event_id")
+                .merge(self.actors[["actor_id", "country"]], on="actor_id")
+                .merge(self.places.loc[self.places["is_capital"] == True, ["place_id", "country"]]  # noqa: E712 (nullable column)
+                       .rename(columns={"place_id": "from_id"}), on="country"))
+        legs = legs[legs["from_id"] != legs["place_id"]]
+        links = legs.groupby(["from_id", "place_id"]).agg(events=("event_id", "nunique"), latest=("date", "max"))
+        places = sel.groupby("place_id").agg(events=("event_id", "size"), latest=("date", "max")).merge(
+            self.places, on="place_id")
+        return links, places
+
+    def _actors(self, sel: pd.DataFrame):
+        ea = self.event_actors.loc[self.event_actors["event_id"].isin(sel["event_id"]), ["event_id", "actor_id"]]
+        counts = ea.groupby("actor_id").size().rename("events")
+        pairs = ea.merge(ea, on="event_id")
+        pairs = pairs[pairs["actor_id_x"] < pairs["actor_id_y"]]
+        together = pairs.groupby(["actor_id_x", "actor_id_y"]).size().rename("together").reset_index()
+        together["jaccard"] = together["together"] / (
+            together["actor_id_x"].map(counts) + together["actor_id_y"].map(counts) - together["together"])
+        top = together.sort_values(["together", "jaccard"], ascending=False).head(TOP_PAIRS)
+        return top, counts.reset_index().merge(self.actors, on="actor_id").sort_values("events", ascending=False)
+
+    def _figures(self, sel: pd.DataFrame) -> dict:
+        ids = sel["event_id"]
+        ea = self.event_actors[self.event_actors["event_id"].isin(ids)]
+        actor_countries = ea.merge(self.actors, on="actor_id")["country"]
+        member_countries = ea.merge(self.members, on="actor_id")["country"]
+        place_countries = sel[["place_id"]].merge(self.places, on="place_id")["country"]
+        countries = pd.concat([actor_countries, member_countries, place_countries]).dropna().nunique()
+        return {
+            "events": len(sel), "actors": ea["actor_id"].nunique(), "countries": countries,
+            "sources": self.event_sources.loc[self.event_sources["event_id"].isin(ids), "source_id"].nunique(),
+            "first_date": sel["date"].min(), "last_date": sel["date_end"].fillna(sel["date"]).max(),
+        }
 
 
 # --- timing --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.filters import Filters, describe_filters
 from analysis.schema import country_name
-from analysis.store import EventStore
+from analysis.store import LINK_LATEST_IDS, EventStore
 
 EXPORT_FIELDS = ("event_id", "date", "date_precision", "date_end", "event_type", "mode",
                  "summary", "topic", "origin")
@@ -54,33 +54,51 @@ def describe(store: EventStore, filters: Filters) -> str:
 
 
 def events_with_details(store: EventStore, filters: Filters, limit: int | None = None,
-                        offset: int = 0, search: str | None = None) -> pd.DataFrame:
-    """Selected events with their actors, sources and evidence joined into text columns."""
+                        offset: int = 0, search: str | None = None, sourced: int | None = None) -> pd.DataFrame:
+    """Selected events with their actors, sources and evidence joined into text columns.
+
+    ``sourced`` gives sources and evidence to the first ``sourced`` events only (the others
+    get empty text): a timeline draws 2,000 marks but lists ten events in full.
+    """
     events = store.events_page(filters, limit=limit, offset=offset, search=search)
     ids = events["event_id"].tolist()
     actors = store.event_actors_for(ids, events["date"])
-    sources = store.event_sources_for(ids, events["date"])
-    actor_text = actors.groupby("event_id")["name"].agg(lambda s: "; ".join(s)) if len(actors) else pd.Series(dtype=str)
-    actor_ids = actors.groupby("event_id")["actor_id"].agg(list) if len(actors) else pd.Series(dtype=object)
-    outlet_text = (
-        sources.assign(label=sources["outlet"] + " (" + sources["outlet_type"].str.replace("_", " ") + ")")
-        .groupby("event_id")["label"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-        if len(sources) else pd.Series(dtype=str)
-    )
-    evidence_text = (
-        sources.assign(q="“" + sources["evidence"].fillna("") + "” — " + sources["outlet"])
-        .groupby("event_id")["q"].agg(lambda s: "\n".join(s))
-        if len(sources) else pd.Series(dtype=str)
-    )
+    first = events if sourced is None else events.head(sourced)
+    sources = store.event_sources_for(first["event_id"].tolist(), first["date"])
+    # Plain loops: a groupby with a Python function per group took most of the time for
+    # the 2,000 events of a timeline.
+    actor_text = _joined(actors["event_id"], actors["name"], "; ")
+    actor_ids = _grouped(actors["event_id"], actors["actor_id"])
+    outlet_text = _joined(sources["event_id"], sources["outlet"] + " (" + sources["outlet_type"].str.replace("_", " ")
+                          + ")", "; ", unique=True)
+    evidence_text = _joined(sources["event_id"], "“" + sources["evidence"].fillna("") + "” — " + sources["outlet"],
+                            "\n")
     out = events.copy()
     out["actors"] = out["event_id"].map(actor_text).fillna("")
     out["actor_ids"] = out["event_id"].map(actor_ids)
     out["sources"] = out["event_id"].map(outlet_text).fillna("")
     out["evidence"] = out["event_id"].map(evidence_text).fillna("")
+    labels: dict = {}  # many events share a date
     out["date_label"] = [
-        date_label(d, p, e) for d, p, e in zip(out["date"], out["date_precision"], out["date_end"], strict=True)
+        labels[key] if key in labels else labels.setdefault(key, date_label(*key))
+        for key in zip(out["date"].tolist(), out["date_precision"].tolist(), out["date_end"].tolist(), strict=True)
     ]
     return out
+
+
+def _grouped(keys, values) -> dict:
+    """key → list of its values, in row order."""
+    out: dict = {}
+    keys = keys.tolist() if hasattr(keys, "tolist") else keys  # iterating arrow-backed columns is slow
+    values = values.tolist() if hasattr(values, "tolist") else values
+    for key, value in zip(keys, values, strict=True):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def _joined(keys, values, sep: str, unique: bool = False) -> dict:
+    """key → its values joined with ``sep`` (each value once if ``unique``), in row order."""
+    return {key: sep.join(dict.fromkeys(vals) if unique else vals) for key, vals in _grouped(keys, values).items()}
 
 
 def date_label(date, precision: str, end=None) -> str:
@@ -118,14 +136,16 @@ def capital_links(store: EventStore, filters: Filters, latest: int = 3, limit: i
     links = store.capital_links(filters, limit=limit)
     if links.empty:
         return links.assign(latest_events=[])
-    ids = sorted({i for text in links["event_ids"] for i in text.split(",")})
+    # The few most recent ids of each link (enough for ``latest`` up to LINK_LATEST_IDS), not all.
+    column = "latest_ids" if latest <= LINK_LATEST_IDS else "event_ids"
+    ids = sorted({i for text in links[column] for i in text.split(",")})
     details = store.events_by_id(ids)
     summaries = {r.event_id: (r.date, f"{date_label(r.date, r.date_precision)}: {r.summary}")
                  for r in details.itertuples()}
     links["latest_events"] = [
         [text for _, text in sorted((summaries[i] for i in text_ids.split(",") if i in summaries),
                                     key=lambda item: item[0], reverse=True)[:latest]]
-        for text_ids in links["event_ids"]
+        for text_ids in links[column]
     ]
     return links
 
@@ -269,7 +289,8 @@ def timeline_lanes(store: EventStore, events: pd.DataFrame, by: str = "country",
     ids = events["event_id"].tolist()
     if by == "country":
         rows = store.event_countries_for(ids, events["date"])
-        rows = rows.assign(lane=[country_name(c) for c in rows["country"]])[["event_id", "lane"]]
+        names = {code: country_name(code) for code in set(rows["country"])}
+        rows = rows.assign(lane=rows["country"].map(names))[["event_id", "lane"]]
     else:
         rows = store.event_actors_for(ids, events["date"]).rename(columns={"name": "lane"})[["event_id", "lane"]]
     rows = pd.concat(
@@ -318,10 +339,17 @@ def shared_events(store: EventStore, filters: Filters, actor_ids: list[str], lim
     return store.shared_event_ids(filters, actor_ids, limit)
 
 
+TIMELINE_LISTED = 10  # events listed in full under a timeline
+
+
 def timeline_data(store: EventStore, filters: Filters, by: str = "country", limit: int = 2000,
                   max_lanes: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The latest ``limit`` selected events with details, and their lanes (see timeline_lanes)."""
-    events = events_with_details(store, filters, limit=limit)
+    """The latest ``limit`` selected events with details, and their lanes (see timeline_lanes).
+
+    Sources and evidence come with the first ``TIMELINE_LISTED`` events only (listed under
+    the chart); a mark's hover names its actors and place, a click lists its sources.
+    """
+    events = events_with_details(store, filters, limit=limit, sourced=TIMELINE_LISTED)
     return events, timeline_lanes(store, events, by, max_lanes)
 
 

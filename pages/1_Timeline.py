@@ -4,9 +4,10 @@ import streamlit as st
 
 import ui
 from analysis import figures
+from analysis.queries import TIMELINE_LISTED
 
 MAX_MARKS = 2000
-LIST_ROWS = 10
+LIST_ROWS = TIMELINE_LISTED  # the events timeline_data gives sources to
 LANES = 8
 
 view = ui.start_page("Timeline", ":material/timeline:", view_params=("lane",))

@@ -94,6 +94,26 @@ def test_fast_reads_match_a_plain_pandas_computation(synth_store, filters):
     top = synth_store.cooccurrence_pairs(filters, limit=10)
     assert top["together"].tolist() == sorted(pairs.tolist(), reverse=True)[:10]
 
+    # Pairs among chosen actors, one actor's partners, and the events two actors share.
+    every_pair = synth_store.cooccurrence_pairs(filters)
+    busiest = synth_store.actor_event_counts(filters)["actor_id"].head(6).tolist()
+    among = synth_store.cooccurrence_pairs_among(filters, busiest)
+    expected_among = every_pair[every_pair["actor_a"].isin(busiest) & every_pair["actor_b"].isin(busiest)]
+    assert among.to_dict("records") == expected_among.reset_index(drop=True).to_dict("records")
+    if busiest:
+        partners = synth_store.actor_partner_pairs(filters, busiest[0])
+        expected_partners = every_pair[(every_pair["actor_a"] == busiest[0]) | (every_pair["actor_b"] == busiest[0])]
+        assert partners.to_dict("records") == expected_partners.reset_index(drop=True).to_dict("records")
+    if len(expected_among):
+        a, b = expected_among.iloc[0][["actor_a", "actor_b"]]
+        shared = synth_store.shared_event_ids(filters, [a, b])
+        with_a = set(links.loc[links["actor_id"] == a, "event_id"])
+        with_b = set(links.loc[links["actor_id"] == b, "event_id"])
+        assert set(shared) == with_a & with_b and len(shared) == expected_among.iloc[0]["together"]
+        dates = selected.set_index("event_id").loc[shared, "date"].tolist()
+        assert dates == sorted(dates, reverse=True)
+        assert synth_store.shared_event_ids(filters, [a, b], limit=3) == shared[:3]
+
     places = selected.groupby("place_id").size()
     got_places = synth_store.place_counts(filters).set_index("place_id")["events"]
     assert got_places.sort_index().to_dict() == places.sort_index().to_dict()
@@ -110,6 +130,12 @@ def test_fast_reads_match_a_plain_pandas_computation(synth_store, filters):
         ids = capital_links["event_ids"].str.split(",")
         assert (ids.str.len() == capital_links["events"].clip(upper=20)).all()
         assert set(ids.explode()) <= set(selected["event_id"])
+        # The few latest ids are the most recent of the listed ones.
+        date_of = dict(zip(selected["event_id"], selected["date"], strict=True))
+        for listed, latest in zip(ids, capital_links["latest_ids"].str.split(","), strict=True):
+            assert set(latest) <= set(listed) and len(latest) == min(3, len(listed))
+            assert min(date_of[i] for i in latest) >= max(date_of[i] for i in set(listed) - set(latest)) \
+                if len(listed) > len(latest) else True
         # A link with all its events listed names exactly their types.
         type_of = dict(zip(selected["event_id"], selected["event_type"], strict=True))
         whole = capital_links[capital_links["events"] <= 20]
@@ -175,7 +201,10 @@ def test_page_details_match_the_base_tables_after_several_writes(tmp_path, tiny_
 
 
 def views(store, filters):
-    links = store.capital_links(filters).drop(columns=["event_ids", "event_types", "roles"])
+    # Ids are listed in no particular order: compared as sets.
+    links = store.capital_links(filters)
+    links = links.assign(event_ids=links["event_ids"].str.split(",").map(frozenset),
+                         latest_ids=links["latest_ids"].str.split(",").map(frozenset))
     return (store.overview(filters), store.cooccurrence_pairs(filters).to_dict("records"), links.to_dict("records"),
             store.actor_event_counts(filters).to_dict("records"), store.place_counts(filters).to_dict("records"),
             store.counts_over_time(filters, "day").to_dict("records"))

@@ -2,6 +2,7 @@
 
 from analysis.store.core import (
     DEFAULT_DB_ENV,
+    LINK_LATEST_IDS,
     TIME_UNITS,
     EventStore,
     StoreError,
@@ -9,4 +10,5 @@ from analysis.store.core import (
     filter_clause,
 )
 
-__all__ = ["DEFAULT_DB_ENV", "TIME_UNITS", "EventStore", "StoreError", "default_db_path", "filter_clause"]
+__all__ = ["DEFAULT_DB_ENV", "LINK_LATEST_IDS", "TIME_UNITS", "EventStore", "StoreError", "default_db_path",
+           "filter_clause"]

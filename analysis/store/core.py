@@ -91,7 +91,8 @@ DERIVED_DDL = {
     ),
     "total_links": (
         "CREATE TABLE IF NOT EXISTS total_links (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
-        "events BIGINT NOT NULL, latest DATE, event_ids VARCHAR, type_bits INTEGER, role_bits INTEGER)"
+        "events BIGINT NOT NULL, latest DATE, event_ids VARCHAR, latest_ids VARCHAR, type_bits INTEGER, "
+        "role_bits INTEGER)"
     ),
     "total_figures": (
         "CREATE TABLE IF NOT EXISTS total_figures (events BIGINT, actors BIGINT, countries BIGINT, "
@@ -109,7 +110,7 @@ _OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_ev
 _KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 6
+FACTS_VERSION = 7
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
     if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
@@ -117,8 +118,10 @@ _REBUILT_TABLES = tuple(
 
 # Fact tables keyed by event key k, in the order they are filled.
 _FACT_TABLES = ("event_actor_facts", "event_country_facts", "event_pair_facts", "event_leg_facts", "event_source_facts")
-# Most recent event ids listed per map link (the count of events stays exact).
+# Most recent event ids listed per map link (the count of events stays exact), and the
+# few most recent of them, whose summaries an arc's tooltip shows.
 LINK_EVENT_IDS = 20
+LINK_LATEST_IDS = 3
 # One bit per event type and per role, for the kinds of events a map link carries.
 TYPE_BITS = {event_type: 1 << i for i, event_type in enumerate(EVENT_TYPES)}
 ROLE_BITS = {role: 1 << i for i, role in enumerate(EVENT_ROLES)}
@@ -258,7 +261,8 @@ def _links_ctes(legs: str, events: str, limited: bool = False) -> str:
     of every k.
 
     One row per (from, to) with the number of events, the latest date, the ids of the
-    ``$id_cap`` most recent events, and the bits of the types and roles seen. ``limited``
+    ``$id_cap`` most recent events (and of the ``$latest_cap`` most recent apart), and the
+    bits of the types and roles seen. ``limited``
     keeps the ``$link_limit`` busiest links only (ties by place name, then id), and only
     their legs are ranked for the event ids; ``counted`` still holds every link.
     """
@@ -283,14 +287,15 @@ def _links_ctes(legs: str, events: str, limited: bool = False) -> str:
             FROM legs l JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
         )
         , ids AS (
-            SELECT r.from_p, r.to_p, STRING_AGG(e.event_id, ',') AS event_ids
+            SELECT r.from_p, r.to_p, STRING_AGG(e.event_id, ',') AS event_ids,
+                   STRING_AGG(CASE WHEN r.rank <= $latest_cap THEN e.event_id END, ',') AS latest_ids
             FROM ranked r JOIN {events} e ON e.k = r.k
             WHERE r.rank <= $id_cap
             GROUP BY r.from_p, r.to_p
         )
         , links AS (
             SELECT pf.place_id AS from_id, pt.place_id AS to_id, c.events, c.latest, ids.event_ids,
-                   c.type_bits, c.role_bits
+                   ids.latest_ids, c.type_bits, c.role_bits
             FROM chosen c
             JOIN ids ON ids.from_p = c.from_p AND ids.to_p = c.to_p
             JOIN place_keys pf ON pf.p = c.from_p
@@ -328,6 +333,8 @@ class EventStore:
 
     def __init__(self, path: str | os.PathLike = ":memory:", read_only: bool = False):
         self.path = str(path)
+        self._writes = 0  # counts writes through this handle (see _refresh_derived)
+        self._keys_memo: dict = {}
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -495,6 +502,8 @@ class EventStore:
         ``touched_sql`` selects the event_id of every event written, changed or given new
         actors or sources; only their fact rows are rebuilt. None rebuilds everything.
         """
+        self._writes += 1  # event keys may change: forget the ones looked up
+        self._keys_memo = {}
         self._refresh_actor_lists(cur)
         full = touched_sql is None
         if full:
@@ -659,7 +668,7 @@ class EventStore:
             cur.execute("DELETE FROM total_links")
             legs = "SELECT k, from_p, to_p, role_bits, type_bits, date FROM event_leg_facts"
         cur.execute(f"INSERT INTO total_links WITH {_links_ctes(legs, 'event_facts')} SELECT * FROM links",
-                    {"id_cap": LINK_EVENT_IDS})
+                    {"id_cap": LINK_EVENT_IDS, "latest_cap": LINK_LATEST_IDS})
         cur.execute("DELETE FROM total_figures")
         cur.execute(
             """INSERT INTO total_figures SELECT
@@ -810,6 +819,8 @@ class EventStore:
 
     # Up to this many distinct days are also given to DuckDB one by one (IN), not only as a range.
     _DAYS_LISTED = 64
+    # Up to this many rows are looked up by key one by one; more are read in one pass.
+    _KEYS_LOOKED_UP = 200
 
     def _fact_rows_of(self, event_ids: list[str], days: Iterable | None = None) -> tuple[dict[int, str], str, dict]:
         """Event key k → event id for the given events, and a condition (on fact rows aliased
@@ -822,6 +833,21 @@ class EventStore:
         """
         if not event_ids:
             return {}, "FALSE", {}
+        # A page asks for the actors, sources and countries of the same events: the keys
+        # found for the last few lists of events are kept (forgotten on every write).
+        memo_key = (self._writes, tuple(event_ids), None if days is None else tuple(days))
+        memo = self._keys_memo  # one read: sessions on other threads may replace it
+        if memo_key in memo:
+            return memo[memo_key]
+        found = self._find_fact_rows(event_ids, days)
+        self._keys_memo = {**dict(list(memo.items())[-3:]), memo_key: found}
+        return found
+
+    def forget_looked_up_keys(self) -> None:
+        """Drop the event keys kept by :meth:`_fact_rows_of` (benchmarks time each page afresh)."""
+        self._keys_memo = {}
+
+    def _find_fact_rows(self, event_ids: list[str], days: Iterable | None) -> tuple[dict[int, str], str, dict]:
         if days is None:
             p = _Params()
             days = [r[0] for r in self._rows(
@@ -881,14 +907,17 @@ class EventStore:
             "SELECT x.k, x.source_id, x.document, x.evidence FROM event_source_facts x WHERE {cond}",
             event_ids, days, ["event_id", "source_id", "document", "evidence"],
         )
-        # Sources by their key (read through its index) rather than one join that would
-        # scan the whole sources table.
-        q = _Params()
-        sources = self._df(
-            f"""SELECT source_id, outlet, outlet_type, title, published, published_basis, url FROM sources
-            WHERE source_id IN {q.in_list('src', sorted(set(links['source_id'])) or [None])}""",
-            q.values,
-        )
+        # A few sources by their key (read through its index); many (a timeline's 2,000
+        # events) in one pass over the table, which is faster than thousands of key lookups.
+        wanted = sorted(set(links["source_id"]))
+        columns_sql = "SELECT source_id, outlet, outlet_type, title, published, published_basis, url FROM sources"
+        if len(wanted) <= self._KEYS_LOOKED_UP:
+            q = _Params()
+            sources = self._df(f"{columns_sql} WHERE source_id IN {q.in_list('src', wanted or [None])}", q.values)
+        else:
+            cur = self.cursor()
+            cur.register("wanted_sources", pd.DataFrame({"source_id": pd.Series(wanted, dtype=object)}))
+            sources = cur.execute(f"{columns_sql} WHERE source_id IN (SELECT source_id FROM wanted_sources)").df()
         joined = links.merge(sources, on="source_id", how="inner")[columns]
         return joined.sort_values(["event_id", "published", "outlet"], na_position="last", kind="stable").reset_index(
             drop=True)
@@ -970,14 +999,14 @@ class EventStore:
             legs = ("SELECT l.k, l.from_p, l.to_p, l.role_bits, l.type_bits, l.date "
                     f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
             params.update(params_sel)
-            params["id_cap"] = LINK_EVENT_IDS
+            params["id_cap"], params["latest_cap"] = LINK_EVENT_IDS, LINK_LATEST_IDS
             cte = f"{cte}, {_links_ctes(legs, 'sel', limited=limit is not None)}"
         page = "LIMIT $link_limit" if limit is not None else ""
         links = self._df(
             f"""{cte}
             SELECT l.from_id, f.name AS from_name, f.country AS from_country, f.lat AS from_lat, f.lon AS from_lon,
                    l.to_id, t.name AS to_name, t.country AS to_country, t.lat AS to_lat, t.lon AS to_lon,
-                   l.events, l.latest, l.event_ids, l.type_bits, l.role_bits,
+                   l.events, l.latest, l.event_ids, l.latest_ids, l.type_bits, l.role_bits,
                    (SELECT COUNT(*) FROM counted) AS total_links
             FROM links l
             JOIN places f ON f.place_id = l.from_id
@@ -1031,20 +1060,19 @@ class EventStore:
             # Only pairs at least as frequent as the limit-th most frequent can be in the top.
             floor = ("WHERE pairs.together >= (SELECT COALESCE(MIN(together), 0) FROM "
                      "(SELECT together FROM pairs ORDER BY together DESC LIMIT $limit) AS top)")
+        return self._pair_rows(cte, params, floor, page)
+
+    def _pair_rows(self, cte: str, params: dict, floor: str = "", page: str = "") -> pd.DataFrame:
+        """Named, ordered pair rows from CTEs ``n`` (a, events) and ``pairs`` (a, b, together)."""
         return self._df(
             f"""{cte}
-            , scored AS (
-                SELECT pairs.a, pairs.b, pairs.together, na.events AS events_a, nb.events AS events_b,
-                       CAST(pairs.together AS DOUBLE) / (na.events + nb.events - pairs.together) AS jaccard
-                FROM pairs
-                JOIN n na ON na.a = pairs.a
-                JOIN n nb ON nb.a = pairs.b
-                {floor}
-            )
             , named AS (
-                SELECT ka.actor_id AS id_1, kb.actor_id AS id_2, s.together, s.events_a AS events_1,
-                       s.events_b AS events_2, s.jaccard
-                FROM scored s JOIN actor_keys ka ON ka.a = s.a JOIN actor_keys kb ON kb.a = s.b
+                SELECT ka.actor_id AS id_1, kb.actor_id AS id_2, pairs.together,
+                       na.events AS events_1, nb.events AS events_2,
+                       CAST(pairs.together AS DOUBLE) / (na.events + nb.events - pairs.together) AS jaccard
+                FROM pairs JOIN n na ON na.a = pairs.a JOIN n nb ON nb.a = pairs.b
+                JOIN actor_keys ka ON ka.a = pairs.a JOIN actor_keys kb ON kb.a = pairs.b
+                {floor}
             )
             , ordered AS (
                 SELECT CASE WHEN id_1 < id_2 THEN id_1 ELSE id_2 END AS actor_a,
@@ -1083,6 +1111,8 @@ class EventStore:
 
     def event_search_count(self, filters: Filters, search: str | None = None) -> int:
         """How many selected events a text search matches (summary, actor names, evidence)."""
+        if not search:
+            return self.event_count(filters)
         cte, params = self._selected(filters)
         cond = "TRUE"
         if search:
@@ -1098,10 +1128,8 @@ class EventStore:
         """Selected events in which every one of the given actors takes part, newest first."""
         if not actor_ids:
             return []
-        cte, params = self._selected(filters)
-        p = _Params()
-        actors = p.in_list("shared_actor", actor_ids)
-        params.update(p.values)
+        cte, params, p = self._fast(filters)
+        actors = p.in_list("shared_actor", sorted(set(actor_ids)))
         params["n_actors"] = len(set(actor_ids))
         page = ""
         if limit is not None:
@@ -1110,9 +1138,10 @@ class EventStore:
         rows = self._rows(
             f"""{cte}
             SELECT sel.event_id FROM sel
-            WHERE sel.event_id IN (
-                SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN {actors}
-                GROUP BY ea.event_id HAVING COUNT(DISTINCT ea.actor_id) = $n_actors
+            WHERE sel.k IN (
+                SELECT x.k FROM event_actor_facts x JOIN actor_keys ak ON ak.a = x.a
+                WHERE ak.actor_id IN {actors}{_date_conds(filters, p, 'x')}
+                GROUP BY x.k HAVING COUNT(*) = $n_actors
             )
             ORDER BY sel.date DESC, sel.event_id
             {page}""",
@@ -1132,38 +1161,21 @@ class EventStore:
         ))
 
     def _pairs_where(self, filters: Filters, actor_ids: list[str], partners_any: bool) -> pd.DataFrame:
-        """Co-occurring pairs with at least one actor in ``actor_ids`` (both, unless ``partners_any``)."""
-        cte, params = self._selected(filters)
-        p = _Params()
-        chosen = p.in_list("pair_actor", actor_ids)
+        """Co-occurring pairs with at least one actor in ``actor_ids`` (both, unless ``partners_any``).
+
+        Read from the pair facts (or, unfiltered, the pair totals) by actor key, like
+        :meth:`cooccurrence_pairs`; the same columns and order.
+        """
+        cte, params, p = self._actor_counts_cte(filters)
+        keys = f"(SELECT a FROM actor_keys WHERE actor_id IN {p.in_list('pair_actor', sorted(set(actor_ids)))})"
+        chosen = f"(y.a IN {keys} {'OR' if partners_any else 'AND'} y.b IN {keys})"
+        if filters.is_empty:
+            cte += f", pairs AS (SELECT y.a, y.b, y.together FROM total_pairs y WHERE {chosen})"
+        else:
+            cte += (f", pairs AS (SELECT y.a, y.b, COUNT(*) AS together FROM event_pair_facts y "
+                    f"JOIN sel ON sel.k = y.k WHERE {chosen}{_date_conds(filters, p, 'y')} GROUP BY y.a, y.b)")
         params.update(p.values)
-        other = "ea" if partners_any else "chosen"
-        return self._df(
-            f"""{cte}
-            , ea AS (SELECT DISTINCT x.event_id, x.actor_id FROM event_actors x JOIN sel ON sel.event_id = x.event_id)
-            , chosen AS (SELECT event_id, actor_id FROM ea WHERE actor_id IN {chosen})
-            , raw AS (
-                SELECT CASE WHEN a.actor_id < b.actor_id THEN a.actor_id ELSE b.actor_id END AS actor_a,
-                       CASE WHEN a.actor_id < b.actor_id THEN b.actor_id ELSE a.actor_id END AS actor_b,
-                       a.event_id
-                FROM chosen a JOIN {other} b ON a.event_id = b.event_id AND a.actor_id <> b.actor_id
-            )
-            , pairs AS (SELECT actor_a, actor_b, COUNT(DISTINCT event_id) AS together FROM raw
-                        GROUP BY actor_a, actor_b)
-            , n AS (SELECT actor_id, COUNT(*) AS events FROM ea
-                    WHERE actor_id IN (SELECT actor_a FROM pairs) OR actor_id IN (SELECT actor_b FROM pairs)
-                    GROUP BY actor_id)
-            SELECT pairs.actor_a, aa.name AS name_a, pairs.actor_b, ab.name AS name_b,
-                   pairs.together, na.events AS events_a, nb.events AS events_b,
-                   CAST(pairs.together AS DOUBLE) / (na.events + nb.events - pairs.together) AS jaccard
-            FROM pairs
-            JOIN n na ON na.actor_id = pairs.actor_a
-            JOIN n nb ON nb.actor_id = pairs.actor_b
-            JOIN actors aa ON aa.actor_id = pairs.actor_a
-            JOIN actors ab ON ab.actor_id = pairs.actor_b
-            ORDER BY pairs.together DESC, jaccard DESC, name_a, name_b""",
-            params,
-        )
+        return self._pair_rows(cte, params)
 
     def cooccurrence_pairs_among(self, filters: Filters, actor_ids: list[str]) -> pd.DataFrame:
         """Like cooccurrence_pairs, for pairs of which both actors are in ``actor_ids`` (a chart's top actors)."""
