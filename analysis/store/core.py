@@ -835,7 +835,7 @@ class EventStore:
             return {}, "FALSE", {}
         # A page asks for the actors, sources and countries of the same events: the keys
         # found for the last few lists of events are kept (forgotten on every write).
-        memo_key = (self._writes, tuple(event_ids), None if days is None else tuple(days))
+        memo_key = (self._writes, tuple(event_ids))  # the days are those of the events
         memo = self._keys_memo  # one read: sessions on other threads may replace it
         if memo_key in memo:
             return memo[memo_key]
@@ -852,7 +852,8 @@ class EventStore:
             p = _Params()
             days = [r[0] for r in self._rows(
                 f"SELECT DISTINCT date FROM events WHERE event_id IN {p.in_list('ev', event_ids)}", p.values)]
-        days = sorted({pd.Timestamp(d).date() for d in days if not pd.isna(d)})
+        days = pd.to_datetime(days if isinstance(days, pd.Series) else pd.Series(list(days)), errors="coerce")
+        days = sorted(set(days.dropna().dt.date))
         if not days:
             return {}, "FALSE", {}
         q = _Params()
