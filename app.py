@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from analysis import figures
-from analysis.queries import TIMELINE_LISTED, date_label
+from analysis.queries import TIMELINE_LISTED, count_label, date_label
 
 LATEST = min(8, TIMELINE_LISTED)  # latest events listed in full, taken from the timeline's events
 
@@ -22,12 +22,13 @@ first, last = figures_now["first_date"], figures_now["last_date"]
 span = date_label(first, "month") if first and last and first.strftime("%Y%m") == last.strftime("%Y%m") \
     else f"{first:%b %Y} – {last:%b %Y}"
 cells = st.columns([1, 1, 1, 1, 3])
-for cell, (label, value) in zip(cells, (
-    ("Events", f"{figures_now['events']:,}"), ("Actors", f"{figures_now['actors']:,}"),
-    ("Countries", f"{figures_now['countries']:,}"), ("Sources", f"{figures_now['sources']:,}"),
-    ("Date span", span),
+for cell, (label, value, exact) in zip(cells, (
+    *((label, count_label(figures_now[key]), f"{figures_now[key]:,}")
+      for label, key in (("Events", "events"), ("Actors", "actors"), ("Countries", "countries"),
+                         ("Sources", "sources"))),
+    ("Date span", span, None),
 ), strict=True):
-    cell.metric(label, value)
+    cell.metric(label, value, help=exact if exact != value else None)
 
 timeline_col, latest_col = st.columns([3, 2])
 with timeline_col:

@@ -101,6 +101,13 @@ def _joined(keys, values, sep: str, unique: bool = False) -> dict:
     return {key: sep.join(dict.fromkeys(vals) if unique else vals) for key, vals in _grouped(keys, values).items()}
 
 
+def count_label(n: int) -> str:
+    """A count short enough for a headline figure: 9,876 / 123,456 / 1.2M / 10M."""
+    if n < 1_000_000:
+        return f"{n:,}"
+    return f"{n / 1_000_000:.1f}".removesuffix(".0") + "M"
+
+
 def date_label(date, precision: str, end=None) -> str:
     """A date written at its own precision: '14 Aug 2025', 'Sep 2023', '2020'."""
     text = _written(pd.Timestamp(date), precision)

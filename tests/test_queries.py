@@ -177,3 +177,10 @@ def test_describe_filters(filters, count, span, sentence):
 
 def test_describe_uses_actor_names(tiny_store):
     assert queries.describe(tiny_store, Filters(actors=("goita",))).endswith("with Assimi Goita")
+
+
+@pytest.mark.parametrize(("n", "label"), [(0, "0"), (9876, "9,876"), (999_999, "999,999"),
+                                          (1_000_000, "1M"), (1_234_567, "1.2M"),
+                                          (10_000_000, "10M"), (3_333_333, "3.3M")])
+def test_count_label_is_short_for_headline_figures(n, label):
+    assert queries.count_label(n) == label
