@@ -1025,14 +1025,22 @@ class EventStore:
                                                                                dtype=object))
         return links
 
-    def _actor_counts_cte(self, filters: Filters) -> tuple[str, dict, _Params]:
-        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered."""
+    def _actor_counts_cte(self, filters: Filters, p: _Params | None = None,
+                          only: str | None = None) -> tuple[str, dict, _Params]:
+        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered.
+
+        ``p`` collects the parameters (a new collector if None); ``only`` is a subquery of the
+        actor keys whose counts are wanted (all if None).
+        """
+        p = p or _Params()
+        restrict = f" AND x.a IN {only}" if only else ""
         if filters.is_empty:
-            return "WITH n AS (SELECT a, events FROM total_actors)", {}, _Params()
-        cte, params, p = self._fast(filters)
+            where = f" WHERE x.a IN {only}" if only else ""
+            return f"WITH n AS (SELECT x.a, x.events FROM total_actors x{where})", p.values, p
+        cte = facts_selection(filters, p)
         cte += (f", n AS (SELECT x.a, COUNT(*) AS events FROM event_actor_facts x JOIN sel ON sel.k = x.k "
-                f"WHERE TRUE{_date_conds(filters, p, 'x')} GROUP BY x.a)")
-        return cte, params, p
+                f"WHERE TRUE{_date_conds(filters, p, 'x')}{restrict} GROUP BY x.a)")
+        return cte, p.values, p
 
     def actor_event_counts(self, filters: Filters) -> pd.DataFrame:
         cte, params, _ = self._actor_counts_cte(filters)
@@ -1167,15 +1175,16 @@ class EventStore:
         Read from the pair facts (or, unfiltered, the pair totals) by actor key, like
         :meth:`cooccurrence_pairs`; the same columns and order.
         """
-        cte, params, p = self._actor_counts_cte(filters)
+        p = _Params()
         keys = f"(SELECT a FROM actor_keys WHERE actor_id IN {p.in_list('pair_actor', sorted(set(actor_ids)))})"
+        # Among chosen actors, only their own counts are needed; a partner may be anyone.
+        cte, params, p = self._actor_counts_cte(filters, p, only=None if partners_any else keys)
         chosen = f"(y.a IN {keys} {'OR' if partners_any else 'AND'} y.b IN {keys})"
         if filters.is_empty:
             cte += f", pairs AS (SELECT y.a, y.b, y.together FROM total_pairs y WHERE {chosen})"
         else:
             cte += (f", pairs AS (SELECT y.a, y.b, COUNT(*) AS together FROM event_pair_facts y "
                     f"JOIN sel ON sel.k = y.k WHERE {chosen}{_date_conds(filters, p, 'y')} GROUP BY y.a, y.b)")
-        params.update(p.values)
         return self._pair_rows(cte, params)
 
     def cooccurrence_pairs_among(self, filters: Filters, actor_ids: list[str]) -> pd.DataFrame:
