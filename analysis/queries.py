@@ -60,7 +60,11 @@ def events_with_details(store: EventStore, filters: Filters, limit: int | None =
     ``sourced`` gives sources and evidence to the first ``sourced`` events only (the others
     get empty text): a timeline draws 2,000 marks but lists ten events in full.
     """
-    events = store.events_page(filters, limit=limit, offset=offset, search=search)
+    return _with_details(store, store.events_page(filters, limit=limit, offset=offset, search=search), sourced)
+
+
+def _with_details(store: EventStore, events: pd.DataFrame, sourced: int | None = None) -> pd.DataFrame:
+    """``events`` with their actors, sources and evidence as text, and a date label."""
     ids = events["event_id"].tolist()
     actors = store.event_actors_for(ids, events["date"])
     first = events if sourced is None else events.head(sourced)
@@ -315,25 +319,7 @@ def timeline_lanes(store: EventStore, events: pd.DataFrame, by: str = "country",
 
 def events_details_for_ids(store: EventStore, event_ids: list[str]) -> pd.DataFrame:
     """Events by id (a chart selection) with their actors, sources and evidence as text."""
-    events = store.events_by_id(list(event_ids))
-    ids = events["event_id"].tolist()
-    actors = store.event_actors_for(ids, events["date"])
-    sources = store.event_sources_for(ids, events["date"])
-    out = events.copy()
-    out["actors"] = out["event_id"].map(actors.groupby("event_id")["name"].agg("; ".join)).fillna("") \
-        if len(actors) else ""
-    if len(sources):
-        labels = sources["outlet"] + " (" + sources["outlet_type"].str.replace("_", " ") + ")"
-        quotes = "“" + sources["evidence"].fillna("") + "” — " + sources["outlet"]
-        out["sources"] = out["event_id"].map(
-            labels.groupby(sources["event_id"]).agg(lambda s: "; ".join(dict.fromkeys(s)))).fillna("")
-        out["evidence"] = out["event_id"].map(quotes.groupby(sources["event_id"]).agg("\n".join)).fillna("")
-    else:
-        out["sources"] = ""
-        out["evidence"] = ""
-    out["date_label"] = [date_label(d, p, e)
-                         for d, p, e in zip(out["date"], out["date_precision"], out["date_end"], strict=True)]
-    return out
+    return _with_details(store, store.events_by_id(list(event_ids)))
 
 
 def event_search_count(store: EventStore, filters: Filters, search: str | None = None) -> int:

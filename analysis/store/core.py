@@ -251,6 +251,13 @@ def facts_selection(filters: Filters, params: _Params) -> str:
     return f"WITH sel AS (SELECT {distinct}{_SELECTION_COLUMNS} FROM {source} f WHERE {conds})"
 
 
+# A text search ($search, lower case with % around it) in summaries, actor names and evidence.
+_SEARCH_COND = (
+    "(LOWER(sel.summary) LIKE $search OR sel.event_id IN (SELECT ea.event_id FROM event_actors ea "
+    "JOIN actors a ON a.actor_id = ea.actor_id WHERE LOWER(a.name) LIKE $search) "
+    "OR sel.event_id IN (SELECT es.event_id FROM event_sources es WHERE LOWER(es.evidence) LIKE $search))"
+)
+
 _SELECTION_COLUMNS = ("f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_precision, f.event_type, "
                       "f.topic, f.origin, f.place_id")
 
@@ -262,9 +269,9 @@ def _links_ctes(legs: str, events: str, limited: bool = False) -> str:
 
     One row per (from, to) with the number of events, the latest date, the ids of the
     ``$id_cap`` most recent events (and of the ``$latest_cap`` most recent apart), and the
-    bits of the types and roles seen. ``limited``
-    keeps the ``$link_limit`` busiest links only (ties by place name, then id), and only
-    their legs are ranked for the event ids; ``counted`` still holds every link.
+    bits of the types and roles seen. ``limited`` keeps the ``$link_limit`` busiest links
+    only (ties by place name, then id), and only their legs are ranked for the event ids;
+    ``counted`` still holds every link.
     """
     chosen = "SELECT * FROM counted"
     if limited:
@@ -783,11 +790,7 @@ class EventStore:
         conds = ["TRUE"]
         if search:
             params["search"] = f"%{search.lower()}%"
-            conds.append(
-                "(LOWER(sel.summary) LIKE $search OR sel.event_id IN (SELECT ea.event_id FROM event_actors ea "
-                "JOIN actors a ON a.actor_id = ea.actor_id WHERE LOWER(a.name) LIKE $search) "
-                "OR sel.event_id IN (SELECT es.event_id FROM event_sources es WHERE LOWER(es.evidence) LIKE $search))"
-            )
+            conds.append(_SEARCH_COND)
         page = ""
         if limit is not None:
             params["limit"], params["offset"] = int(limit), int(offset)
@@ -1025,21 +1028,15 @@ class EventStore:
                                                                                dtype=object))
         return links
 
-    def _actor_counts_cte(self, filters: Filters, p: _Params | None = None,
-                          only: str | None = None) -> tuple[str, dict, _Params]:
-        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered.
-
-        ``p`` collects the parameters (a new collector if None); ``only`` is a subquery of the
-        actor keys whose counts are wanted (all if None).
-        """
+    def _actor_counts_cte(self, filters: Filters, p: _Params | None = None) -> tuple[str, dict, _Params]:
+        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered;
+        ``p`` collects the parameters (a new collector if None)."""
         p = p or _Params()
-        restrict = f" AND x.a IN {only}" if only else ""
         if filters.is_empty:
-            where = f" WHERE x.a IN {only}" if only else ""
-            return f"WITH n AS (SELECT x.a, x.events FROM total_actors x{where})", p.values, p
+            return "WITH n AS (SELECT a, events FROM total_actors)", p.values, p
         cte = facts_selection(filters, p)
         cte += (f", n AS (SELECT x.a, COUNT(*) AS events FROM event_actor_facts x JOIN sel ON sel.k = x.k "
-                f"WHERE TRUE{_date_conds(filters, p, 'x')}{restrict} GROUP BY x.a)")
+                f"WHERE TRUE{_date_conds(filters, p, 'x')} GROUP BY x.a)")
         return cte, p.values, p
 
     def actor_event_counts(self, filters: Filters) -> pd.DataFrame:
@@ -1123,14 +1120,8 @@ class EventStore:
         if not search:
             return self.event_count(filters)
         cte, params = self._selected(filters)
-        cond = "TRUE"
-        if search:
-            params["search"] = f"%{search.lower()}%"
-            cond = (
-                "(LOWER(sel.summary) LIKE $search OR sel.event_id IN (SELECT ea.event_id FROM event_actors ea "
-                "JOIN actors a ON a.actor_id = ea.actor_id WHERE LOWER(a.name) LIKE $search) "
-                "OR sel.event_id IN (SELECT es.event_id FROM event_sources es WHERE LOWER(es.evidence) LIKE $search))"
-            )
+        params["search"] = f"%{search.lower()}%"
+        cond = _SEARCH_COND
         return self._rows(f"{cte} SELECT COUNT(*) FROM sel WHERE {cond}", params)[0][0]
 
     def shared_event_ids(self, filters: Filters, actor_ids: list[str], limit: int | None = None) -> list[str]:
@@ -1177,8 +1168,7 @@ class EventStore:
         """
         p = _Params()
         keys = f"(SELECT a FROM actor_keys WHERE actor_id IN {p.in_list('pair_actor', sorted(set(actor_ids)))})"
-        # Among chosen actors, only their own counts are needed; a partner may be anyone.
-        cte, params, p = self._actor_counts_cte(filters, p, only=None if partners_any else keys)
+        cte, params, p = self._actor_counts_cte(filters, p)
         chosen = f"(y.a IN {keys} {'OR' if partners_any else 'AND'} y.b IN {keys})"
         if filters.is_empty:
             cte += f", pairs AS (SELECT y.a, y.b, y.together FROM total_pairs y WHERE {chosen})"
