@@ -48,7 +48,7 @@ BENCH_DIR = Path(__file__).resolve().parents[1] / ".cache" / "bench"
 def store_page(store: EventStore, page: str, filters: Filters):
     """Run the queries one page makes for one filter (through ``analysis.queries``, as the
     page does, the page's headline figures included); returns their results."""
-    store.forget_looked_up_keys()  # what a page finds once it keeps for itself, not for the next run
+    store.forget_kept_results()  # what a page finds once it keeps for itself, not for the next run
     header = store.overview(filters)
     if page == "timeline":
         events, lanes = queries.timeline_data(store, filters, by="country", limit=MARKS)

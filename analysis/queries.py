@@ -139,24 +139,16 @@ def place_counts(store: EventStore, filters: Filters) -> pd.DataFrame:
     return store.place_counts(filters)
 
 
-def capital_links(store: EventStore, filters: Filters, latest: int = 3, limit: int | None = None) -> pd.DataFrame:
+def capital_links(store: EventStore, filters: Filters, latest: int = LINK_LATEST_IDS,
+                  limit: int | None = None) -> pd.DataFrame:
     """Map arcs (home capital → event place) with counts and the latest event summaries.
 
-    ``limit`` keeps the busiest arcs; summaries are looked up for the arcs returned only.
+    ``limit`` keeps the busiest arcs; ``latest`` summaries per arc at most (up to ``LINK_LATEST_IDS``).
     """
     links = store.capital_links(filters, limit=limit)
-    if links.empty:
-        return links.assign(latest_events=[])
-    # The few most recent ids of each link (enough for ``latest`` up to LINK_LATEST_IDS), not all.
-    column = "latest_ids" if latest <= LINK_LATEST_IDS else "event_ids"
-    ids = sorted({i for text in links[column] for i in text.split(",")})
-    details = store.events_by_id(ids)
-    summaries = {r.event_id: (r.date, f"{date_label(r.date, r.date_precision)}: {r.summary}")
-                 for r in details.itertuples()}
     links["latest_events"] = [
-        [text for _, text in sorted((summaries[i] for i in text_ids.split(",") if i in summaries),
-                                    key=lambda item: item[0], reverse=True)[:latest]]
-        for text_ids in links[column]
+        [f"{date_label(date, precision)}: {summary}" for date, precision, summary in events[:latest]]
+        for events in links["latest_events"]
     ]
     return links
 
@@ -347,7 +339,7 @@ def timeline_data(store: EventStore, filters: Filters, by: str = "country", limi
 
 
 def top_capital_links(store: EventStore, filters: Filters, limit: int = 150,
-                      latest: int = 3) -> tuple[pd.DataFrame, int]:
+                      latest: int = LINK_LATEST_IDS) -> tuple[pd.DataFrame, int]:
     """The ``limit`` busiest map arcs with their latest event summaries, and how many arcs there are."""
     links = capital_links(store, filters, latest=latest, limit=limit)
     return links, int(links["total_links"].iloc[0]) if len(links) else 0
@@ -359,10 +351,14 @@ def top_actors(store: EventStore, filters: Filters, top: int = 30) -> tuple[pd.D
     Enough for the heatmap and the network (which draw the busiest actors only) without
     fetching every pair of a large store.
     """
-    actors = store.actor_event_counts(filters)
-    chosen = actors.sort_values(["events", "name"], ascending=[False, True]).head(top).reset_index(drop=True)
+    chosen = store.actor_event_counts(filters, limit=top)
     pairs = store.cooccurrence_pairs_among(filters, chosen["actor_id"].tolist())
-    return chosen, pairs, len(actors)
+    return chosen, pairs, store.actor_count(filters)
+
+
+def link_events(store: EventStore, filters: Filters, from_id: str, to_id: str, limit: int) -> pd.DataFrame:
+    """The ``limit`` latest selected events on one map link, with their details (a clicked arc)."""
+    return events_details_for_ids(store, store.link_event_ids(filters, from_id, to_id, limit))
 
 
 def actor_partner_pairs(store: EventStore, filters: Filters, actor_id: str) -> pd.DataFrame:

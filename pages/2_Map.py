@@ -39,13 +39,12 @@ ui.legend(figures.links_legend(color_by, shown_links))
 picked = (chart.selection.indices.get("links") or []) if chart is not None else []
 if picked and picked[0] < len(shown_links):
     link = shown_links.iloc[picked[0]]
-    ids = str(link["event_ids"]).split(",")
-    shown = sorted(ids)[:MAX_LINK_EVENTS]
-    label = f"{link['from_name']} → {link['to_name']}: {len(ids):,} event{'s' if len(ids) != 1 else ''}"
+    count = int(link["events"])
+    label = f"{link['from_name']} → {link['to_name']}: {count:,} event{'s' if count != 1 else ''}"
     st.markdown(ui.escape_md(label)
-                + (f" ({MAX_LINK_EVENTS:,} of them listed)" if len(ids) > MAX_LINK_EVENTS else "")
+                + (f" (the {MAX_LINK_EVENTS:,} latest listed)" if count > MAX_LINK_EVENTS else "")
                 + " · click the map background to clear")
-    ui.event_list(view.call("events_details_for_ids", tuple(shown)), figures.TYPE_COLORS)
+    ui.event_list(view.query("link_events", link["from_id"], link["to_id"], MAX_LINK_EVENTS), figures.TYPE_COLORS)
 else:
     st.markdown("**Busiest links**")
     table = shown_links.head(LIST_ROWS).assign(

@@ -92,7 +92,8 @@ def test_capital_links_draw_no_self_loops(tiny_store):
 def test_capital_links_carry_event_ids_and_latest_summaries(tiny_store):
     links = queries.capital_links(tiny_store, Filters(countries=("NER",)))
     row = links[(links["from_name"] == "Moscow") & (links["to_name"] == "Niamey")].iloc[0]
-    assert row["event_ids"] == "e4"
+    assert row["latest_ids"] == "e4"
+    assert tiny_store.link_event_ids(Filters(countries=("NER",)), row["from_id"], row["to_id"]) == ["e4"]
     assert row["latest_events"] == ["15 Jan 2025: Lavrov visits Niamey <b>bold</b>."]
 
 

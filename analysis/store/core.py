@@ -21,6 +21,18 @@ from analysis.schema import EVENT_ROLES, EVENT_TYPES, TABLE_ORDER, TABLES, split
 
 DEFAULT_DB_ENV = "EVENTS_DB"
 
+# The most recent events of a map link, whose summaries an arc's tooltip shows (the count of
+# events stays exact; a clicked link lists its events with link_event_ids).
+LINK_LATEST_IDS = 3
+# Legs within this many days of a link's latest are enough to find its latest events, unless
+# fewer than LINK_LATEST_IDS are (see _links_ctes).
+LINK_RECENT_DAYS = 31
+# A link's latest events, newest first, as columns (id, date, precision, summary of each).
+_LATEST_FIELDS = (("id", "event_id", "VARCHAR"), ("date", "date", "DATE"),
+                  ("precision", "date_precision", "VARCHAR"), ("summary", "summary", "VARCHAR"))
+_LATEST_COLUMNS = tuple((f"latest_{field}_{rank}", kind) for rank in range(1, LINK_LATEST_IDS + 1)
+                        for field, _, kind in _LATEST_FIELDS)
+
 # Derived tables, rebuilt from the base tables whenever events are written.
 DERIVED_DDL = {
     "actor_members": "CREATE TABLE IF NOT EXISTS actor_members (actor_id VARCHAR NOT NULL, country VARCHAR NOT NULL)",
@@ -91,8 +103,8 @@ DERIVED_DDL = {
     ),
     "total_links": (
         "CREATE TABLE IF NOT EXISTS total_links (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
-        "events BIGINT NOT NULL, latest DATE, event_ids VARCHAR, latest_ids VARCHAR, type_bits INTEGER, "
-        "role_bits INTEGER)"
+        "events BIGINT NOT NULL, latest DATE, type_bits INTEGER, role_bits INTEGER, "
+        + ", ".join(f"{column} {kind}" for column, kind in _LATEST_COLUMNS) + ")"
     ),
     "total_figures": (
         "CREATE TABLE IF NOT EXISTS total_figures (events BIGINT, actors BIGINT, countries BIGINT, "
@@ -110,7 +122,7 @@ _OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_ev
 _KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 7
+FACTS_VERSION = 8
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
     if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
@@ -118,10 +130,6 @@ _REBUILT_TABLES = tuple(
 
 # Fact tables keyed by event key k, in the order they are filled.
 _FACT_TABLES = ("event_actor_facts", "event_country_facts", "event_pair_facts", "event_leg_facts", "event_source_facts")
-# Most recent event ids listed per map link (the count of events stays exact), and the
-# few most recent of them, whose summaries an arc's tooltip shows.
-LINK_EVENT_IDS = 20
-LINK_LATEST_IDS = 3
 # One bit per event type and per role, for the kinds of events a map link carries.
 TYPE_BITS = {event_type: 1 << i for i, event_type in enumerate(EVENT_TYPES)}
 ROLE_BITS = {role: 1 << i for i, role in enumerate(EVENT_ROLES)}
@@ -262,17 +270,23 @@ _SELECTION_COLUMNS = ("f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_
                       "f.topic, f.origin, f.place_id")
 
 
-def _links_ctes(legs: str, events: str, limited: bool = False) -> str:
+def _links_ctes(legs: str, limited: bool = False) -> str:
     """CTEs ending in ``links``: map links from a query of legs (k, from_p, to_p, role_bits,
-    type_bits, date; one row per event and link); ``events`` names a table with the event_id
-    of every k.
+    type_bits, date; one row per event and link).
 
-    One row per (from, to) with the number of events, the latest date, the ids of the
-    ``$id_cap`` most recent events (and of the ``$latest_cap`` most recent apart), and the
-    bits of the types and roles seen. ``limited`` keeps the ``$link_limit`` busiest links
-    only (ties by place name, then id), and only their legs are ranked for the event ids;
+    One row per (from, to) with the number of events, the latest date, the bits of the types
+    and roles seen, and the id, date, precision and summary of each of the
+    ``LINK_LATEST_IDS`` most recent events (newest first by date, then key; _LATEST_COLUMNS).
+    ``limited`` keeps the ``$link_limit`` busiest links only (ties by place name, then id);
     ``counted`` still holds every link.
+
+    Finding the latest events does not rank every leg of a link (a busy link has hundreds of
+    thousands): only those within ``LINK_RECENT_DAYS`` of the link's latest date, and all of
+    them only for the links with fewer than ``LINK_LATEST_IDS`` legs in that window. Any leg
+    outside the window is older than every leg in it, so the result is the same.
     """
+    latest = ", ".join(f"MAX(CASE WHEN r.rank = {rank} THEN e.{source} END) AS latest_{field}_{rank}"
+                       for rank in range(1, LINK_LATEST_IDS + 1) for field, source, _ in _LATEST_FIELDS)
     chosen = "SELECT * FROM counted"
     if limited:
         chosen = """SELECT c.* FROM counted c
@@ -288,21 +302,33 @@ def _links_ctes(legs: str, events: str, limited: bool = False) -> str:
             FROM legs GROUP BY from_p, to_p
         )
         , chosen AS MATERIALIZED ({chosen})
-        , ranked AS (
-            SELECT l.from_p, l.to_p, l.k,
-                   ROW_NUMBER() OVER (PARTITION BY l.from_p, l.to_p ORDER BY l.date DESC, l.k DESC) AS rank
+        , recent AS MATERIALIZED (
+            SELECT l.from_p, l.to_p, l.k, l.date
             FROM legs l JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
+            WHERE l.date >= c.latest - INTERVAL '{LINK_RECENT_DAYS}' DAY
+        )
+        , few AS (SELECT from_p, to_p FROM recent GROUP BY from_p, to_p HAVING COUNT(*) < {LINK_LATEST_IDS})
+        , candidates AS (
+            SELECT from_p, to_p, k, date FROM recent
+            UNION ALL
+            SELECT l.from_p, l.to_p, l.k, l.date
+            FROM legs l JOIN few ON few.from_p = l.from_p AND few.to_p = l.to_p
+            JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
+            WHERE l.date < c.latest - INTERVAL '{LINK_RECENT_DAYS}' DAY
+        )
+        , ranked AS (
+            SELECT from_p, to_p, k, ROW_NUMBER() OVER (PARTITION BY from_p, to_p ORDER BY date DESC, k DESC) AS rank
+            FROM candidates
         )
         , ids AS (
-            SELECT r.from_p, r.to_p, STRING_AGG(e.event_id, ',') AS event_ids,
-                   STRING_AGG(CASE WHEN r.rank <= $latest_cap THEN e.event_id END, ',') AS latest_ids
-            FROM ranked r JOIN {events} e ON e.k = r.k
-            WHERE r.rank <= $id_cap
+            SELECT r.from_p, r.to_p, {latest}
+            FROM ranked r JOIN event_facts e ON e.k = r.k
+            WHERE r.rank <= {LINK_LATEST_IDS}
             GROUP BY r.from_p, r.to_p
         )
         , links AS (
-            SELECT pf.place_id AS from_id, pt.place_id AS to_id, c.events, c.latest, ids.event_ids,
-                   ids.latest_ids, c.type_bits, c.role_bits
+            SELECT pf.place_id AS from_id, pt.place_id AS to_id, c.events, c.latest, c.type_bits, c.role_bits,
+                   {', '.join(f'ids.{column}' for column, _ in _LATEST_COLUMNS)}
             FROM chosen c
             JOIN ids ON ids.from_p = c.from_p AND ids.to_p = c.to_p
             JOIN place_keys pf ON pf.p = c.from_p
@@ -341,7 +367,7 @@ class EventStore:
     def __init__(self, path: str | os.PathLike = ":memory:", read_only: bool = False):
         self.path = str(path)
         self._writes = 0  # counts writes through this handle (see _refresh_derived)
-        self._keys_memo: dict = {}
+        self._kept_results: dict = {}  # see _kept
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -397,11 +423,38 @@ class EventStore:
         """A cursor for one thread (DuckDB connections are not shared across threads)."""
         return self.con.cursor()
 
-    def _df(self, sql: str, params: dict | None = None) -> pd.DataFrame:
-        return self.cursor().execute(sql, params or {}).df()
+    def _df(self, sql: str, params: dict | None = None, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+        """The result of ``sql`` as a DataFrame; ``tables`` are DataFrames the query reads by name."""
+        return self._cursor_with(tables).execute(sql, params or {}).df()
 
-    def _rows(self, sql: str, params: dict | None = None) -> list[tuple]:
-        return self.cursor().execute(sql, params or {}).fetchall()
+    def _cursor_with(self, tables: dict[str, pd.DataFrame] | None) -> duckdb.DuckDBPyConnection:
+        cur = self.cursor()
+        for name, frame in (tables or {}).items():
+            cur.register(name, frame)
+        return cur
+
+    # Results kept for a page's later calls (see _kept).
+    _KEPT = 8
+
+    def _kept(self, kind: str, key, compute):
+        """``compute()``, kept for later calls with the same ``kind`` and ``key`` until the next
+        write through this handle: one page asks several times for the same things (the actor
+        counts of its selection, the keys of the events it lists). The last few are kept."""
+        memo_key = (self._writes, kind, key)
+        memo = self._kept_results  # one read: sessions on other threads may replace it
+        if memo_key in memo:
+            return memo[memo_key]
+        value = compute()
+        self._kept_results = {**dict(list(memo.items())[-(self._KEPT - 1):]), memo_key: value}
+        return value
+
+    def forget_kept_results(self) -> None:
+        """Drop the results kept by :meth:`_kept` (benchmarks time each page afresh)."""
+        self._kept_results = {}
+
+    def _rows(self, sql: str, params: dict | None = None, tables: dict[str, pd.DataFrame] | None = None) -> list[tuple]:
+        """The rows of ``sql``; ``tables`` as in :meth:`_df`."""
+        return self._cursor_with(tables).execute(sql, params or {}).fetchall()
 
     # --- writes -------------------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -509,8 +562,8 @@ class EventStore:
         ``touched_sql`` selects the event_id of every event written, changed or given new
         actors or sources; only their fact rows are rebuilt. None rebuilds everything.
         """
-        self._writes += 1  # event keys may change: forget the ones looked up
-        self._keys_memo = {}
+        self._writes += 1  # event keys and counts may change: forget the kept results
+        self._kept_results = {}
         self._refresh_actor_lists(cur)
         full = touched_sql is None
         if full:
@@ -674,8 +727,7 @@ class EventStore:
         else:
             cur.execute("DELETE FROM total_links")
             legs = "SELECT k, from_p, to_p, role_bits, type_bits, date FROM event_leg_facts"
-        cur.execute(f"INSERT INTO total_links WITH {_links_ctes(legs, 'event_facts')} SELECT * FROM links",
-                    {"id_cap": LINK_EVENT_IDS, "latest_cap": LINK_LATEST_IDS})
+        cur.execute(f"INSERT INTO total_links WITH {_links_ctes(legs)} SELECT * FROM links")
         cur.execute("DELETE FROM total_figures")
         cur.execute(
             """INSERT INTO total_figures SELECT
@@ -744,22 +796,33 @@ class EventStore:
             if rows:
                 return dict(zip(keys, rows[0], strict=True))
         cte, params, p = self._fast(filters)
-        dates = {alias: _date_conds(filters, p, alias) for alias in ("x", "c", "s")}
-        row = self._rows(
+        events, sources, first, last = self._rows(
             f"""{cte}
             SELECT
                 (SELECT COUNT(*) FROM sel),
-                (SELECT COUNT(DISTINCT x.a) FROM event_actor_facts x JOIN sel ON sel.k = x.k WHERE TRUE{dates['x']}),
-                (SELECT COUNT(DISTINCT c.country) FROM event_country_facts c JOIN sel ON sel.k = c.k
-                    WHERE TRUE{dates['c']}),
                 (SELECT COUNT(DISTINCT s.source_id) FROM event_source_facts s JOIN sel ON sel.k = s.k
-                    WHERE TRUE{dates['s']}),
+                    WHERE TRUE{_date_conds(filters, p, 's')}),
                 (SELECT MIN(date) FROM sel),
                 (SELECT MAX(end_date) FROM sel)
             """,
             params,
         )[0]
-        return dict(zip(keys, row, strict=True))
+        # Actors and countries are counted from the selection's actor and place counts, which
+        # the page's charts then reuse. An event matches a country by an actor's country or
+        # membership or by its place (as in event_country_facts).
+        actors, places = self._actor_counts(filters), self._place_counts(filters)
+        countries = self._rows(
+            """SELECT COUNT(DISTINCT country) FROM (
+                SELECT ak.country FROM actor_n n JOIN actor_keys ak ON ak.a = n.a
+                UNION ALL
+                SELECT m.country FROM actor_n n JOIN actor_keys ak ON ak.a = n.a
+                JOIN actor_members m ON m.actor_id = ak.actor_id
+                UNION ALL
+                SELECT country FROM place_n
+            ) AS matched""",
+            tables={"actor_n": actors, "place_n": places},
+        )[0][0]
+        return dict(zip(keys, (events, len(actors), countries, sources, first, last), strict=True))
 
     def event_count(self, filters: Filters) -> int:
         if filters.is_empty:
@@ -836,19 +899,8 @@ class EventStore:
         """
         if not event_ids:
             return {}, "FALSE", {}
-        # A page asks for the actors, sources and countries of the same events: the keys
-        # found for the last few lists of events are kept (forgotten on every write).
-        memo_key = (self._writes, tuple(event_ids))  # the days are those of the events
-        memo = self._keys_memo  # one read: sessions on other threads may replace it
-        if memo_key in memo:
-            return memo[memo_key]
-        found = self._find_fact_rows(event_ids, days)
-        self._keys_memo = {**dict(list(memo.items())[-3:]), memo_key: found}
-        return found
-
-    def forget_looked_up_keys(self) -> None:
-        """Drop the event keys kept by :meth:`_fact_rows_of` (benchmarks time each page afresh)."""
-        self._keys_memo = {}
+        # A page asks for the actors, sources and countries of the same events.
+        return self._kept("fact rows", tuple(event_ids), lambda: self._find_fact_rows(event_ids, days))
 
     def _find_fact_rows(self, event_ids: list[str], days: Iterable | None) -> tuple[dict[int, str], str, dict]:
         if days is None:
@@ -969,28 +1021,34 @@ class EventStore:
 
     def place_counts(self, filters: Filters) -> pd.DataFrame:
         """Places with the number of selected events that happened there."""
-        if filters.is_empty:
-            cte, params = "WITH counted AS (SELECT place_id, events, latest FROM total_places)", {}
-        else:
-            cte, params, _ = self._fast(filters)
-            cte += (", counted AS (SELECT place_id, COUNT(*) AS events, MAX(date) AS latest FROM sel "
-                    "WHERE place_id IS NOT NULL GROUP BY place_id)")
-        return self._df(
-            f"""{cte}
-            SELECT p.place_id, p.name, p.kind, p.country, p.lat, p.lon, p.coord_precision,
-                   counted.events, counted.latest
-            FROM counted JOIN places p ON p.place_id = counted.place_id
-            ORDER BY counted.events DESC, p.name, p.place_id
-            """,
-            params,
-        )
+        return self._place_counts(filters).copy()
+
+    def _place_counts(self, filters: Filters) -> pd.DataFrame:
+        """:meth:`place_counts`, kept for the page's next calls (its headline figures and its map)."""
+        def count() -> pd.DataFrame:
+            if filters.is_empty:
+                cte, params = "WITH counted AS (SELECT place_id, events, latest FROM total_places)", {}
+            else:
+                cte, params, _ = self._fast(filters)
+                cte += (", counted AS (SELECT place_id, COUNT(*) AS events, MAX(date) AS latest FROM sel "
+                        "WHERE place_id IS NOT NULL GROUP BY place_id)")
+            return self._df(
+                f"""{cte}
+                SELECT p.place_id, p.name, p.kind, p.country, p.lat, p.lon, p.coord_precision,
+                       counted.events, counted.latest
+                FROM counted JOIN places p ON p.place_id = counted.place_id
+                ORDER BY counted.events DESC, p.name, p.place_id
+                """,
+                params,
+            )
+        return self._kept("place counts", filters, count)
 
     def capital_links(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
         """Arcs from each taking-part actor's home capital to the event's place.
 
         One row per (capital, place) with the number of distinct events, the ids of the
-        most recent ones (at most ``LINK_EVENT_IDS``), the latest date, and the event types
-        and roles seen (comma-joined); an actor at home (capital = place) draws no arc.
+        ``LINK_LATEST_IDS`` most recent ones, the latest date, and the event types and roles
+        seen (comma-joined); an actor at home (capital = place) draws no arc.
         ``limit`` keeps the busiest arcs only; ``total_links`` counts them all.
         """
         params: dict = {}
@@ -1003,14 +1061,14 @@ class EventStore:
             legs = ("SELECT l.k, l.from_p, l.to_p, l.role_bits, l.type_bits, l.date "
                     f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
             params.update(params_sel)
-            params["id_cap"], params["latest_cap"] = LINK_EVENT_IDS, LINK_LATEST_IDS
-            cte = f"{cte}, {_links_ctes(legs, 'sel', limited=limit is not None)}"
+            cte = f"{cte}, {_links_ctes(legs, limited=limit is not None)}"
         page = "LIMIT $link_limit" if limit is not None else ""
         links = self._df(
             f"""{cte}
             SELECT l.from_id, f.name AS from_name, f.country AS from_country, f.lat AS from_lat, f.lon AS from_lon,
                    l.to_id, t.name AS to_name, t.country AS to_country, t.lat AS to_lat, t.lon AS to_lon,
-                   l.events, l.latest, l.event_ids, l.latest_ids, l.type_bits, l.role_bits,
+                   l.events, l.latest, l.type_bits, l.role_bits,
+                   {', '.join(f'l.{column}' for column, _ in _LATEST_COLUMNS)},
                    (SELECT COUNT(*) FROM counted) AS total_links
             FROM links l
             JOIN places f ON f.place_id = l.from_id
@@ -1022,38 +1080,87 @@ class EventStore:
         )
         types = [bits_names(mask, TYPE_BITS) for mask in links.pop("type_bits")]
         roles = [bits_names(mask, ROLE_BITS) for mask in links.pop("role_bits")]
-        links.insert(links.columns.get_loc("event_ids") + 1, "event_types", pd.Series(types, index=links.index,
-                                                                                     dtype=object))
-        links.insert(links.columns.get_loc("event_types") + 1, "roles", pd.Series(roles, index=links.index,
-                                                                               dtype=object))
+        at = links.columns.get_loc("latest") + 1
+        links.insert(at, "event_types", pd.Series(types, index=links.index, dtype=object))
+        links.insert(at + 1, "roles", pd.Series(roles, index=links.index, dtype=object))
+        # The latest events, newest first: their ids comma-joined, and (date, precision, summary) of each.
+        latest = [[links.pop(f"latest_{field}_{rank}").tolist() for field, _, _ in _LATEST_FIELDS]
+                  for rank in range(1, LINK_LATEST_IDS + 1)]
+        per_link = [[event for event in events if event[0] is not None and not pd.isna(event[0])]
+                    for events in zip(*(zip(*fields, strict=True) for fields in latest), strict=True)]
+        links.insert(at + 2, "latest_ids", pd.Series([",".join(e[0] for e in events) for events in per_link],
+                                                     index=links.index, dtype=object))
+        links.insert(at + 3, "latest_events", pd.Series([[e[1:] for e in events] for events in per_link],
+                                                        index=links.index, dtype=object))
         return links
 
-    def _actor_counts_cte(self, filters: Filters, p: _Params | None = None) -> tuple[str, dict, _Params]:
-        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered;
-        ``p`` collects the parameters (a new collector if None)."""
-        p = p or _Params()
-        if filters.is_empty:
-            return "WITH n AS (SELECT a, events FROM total_actors)", p.values, p
-        cte = facts_selection(filters, p)
-        cte += (f", n AS (SELECT x.a, COUNT(*) AS events FROM event_actor_facts x JOIN sel ON sel.k = x.k "
-                f"WHERE TRUE{_date_conds(filters, p, 'x')} GROUP BY x.a)")
-        return cte, p.values, p
-
-    def actor_event_counts(self, filters: Filters) -> pd.DataFrame:
-        cte, params, _ = self._actor_counts_cte(filters)
-        return self._df(
+    def link_event_ids(self, filters: Filters, from_id: str, to_id: str, limit: int | None = None) -> list[str]:
+        """Ids of the selected events on one map link (capital ``from_id`` → place ``to_id``), newest first."""
+        cte, params, p = self._fast(filters)
+        params["from_id"], params["to_id"] = from_id, to_id
+        page = ""
+        if limit is not None:
+            params["limit"] = int(limit)
+            page = "LIMIT $limit"
+        return [r[0] for r in self._rows(
             f"""{cte}
-            SELECT a.actor_id, a.name, a.kind, a.country, a.sector, n.events
-            FROM n JOIN actor_keys ak ON ak.a = n.a
-            JOIN actors a ON a.actor_id = ak.actor_id
-            ORDER BY n.events DESC, a.name, a.actor_id
-            """,
+            SELECT sel.event_id FROM event_leg_facts l JOIN sel ON sel.k = l.k
+            WHERE l.from_p = (SELECT p FROM place_keys WHERE place_id = $from_id)
+              AND l.to_p = (SELECT p FROM place_keys WHERE place_id = $to_id){_date_conds(filters, p, 'l')}
+            ORDER BY l.date DESC, l.k DESC
+            {page}""",
             params,
-        )
+        )]
+
+    def _actor_counts(self, filters: Filters) -> pd.DataFrame:
+        """Events per actor key (a, events) in the selection, kept for the page's next calls
+        (its headline figures, its actor chart and the Jaccard index of its pairs)."""
+        def count() -> pd.DataFrame:
+            if filters.is_empty:
+                return self._df("SELECT a, events FROM total_actors")
+            cte, params, p = self._fast(filters)
+            return self._df(
+                f"""{cte}
+                SELECT x.a, COUNT(*) AS events FROM event_actor_facts x JOIN sel ON sel.k = x.k
+                WHERE TRUE{_date_conds(filters, p, 'x')} GROUP BY x.a""",
+                params,
+            )
+        return self._kept("actor counts", filters, count)
+
+    def _actor_counts_cte(self, filters: Filters, p: _Params | None = None) -> tuple[str, dict, _Params, dict]:
+        """CTEs ``n`` (a, events) of actors in the selection, with ``sel`` when filtered;
+        ``p`` collects the parameters (a new collector if None). Also the tables to give
+        :meth:`_df` (``n`` reads the kept actor counts)."""
+        p = p or _Params()
+        tables = {"actor_n": self._actor_counts(filters)}
+        if filters.is_empty:
+            return "WITH n AS (SELECT a, events FROM actor_n)", p.values, p, tables
+        return facts_selection(filters, p) + ", n AS (SELECT a, events FROM actor_n)", p.values, p, tables
+
+    def actor_event_counts(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+        """Actors in the selection with their number of events, busiest first (the ``limit`` busiest)."""
+        def named() -> pd.DataFrame:
+            params, page = {}, ""
+            if limit is not None:
+                params["limit"], page = int(limit), "LIMIT $limit"
+            return self._df(
+                f"""SELECT a.actor_id, a.name, a.kind, a.country, a.sector, n.events
+                FROM actor_n n JOIN actor_keys ak ON ak.a = n.a
+                JOIN actors a ON a.actor_id = ak.actor_id
+                ORDER BY n.events DESC, a.name, a.actor_id
+                {page}""",
+                params,
+                tables={"actor_n": self._actor_counts(filters)},
+            )
+        return self._kept("named actor counts", (filters, limit), named).copy()
+
+    def actor_count(self, filters: Filters) -> int:
+        """How many actors take part in the selected events."""
+        return len(self._actor_counts(filters))
 
     def cooccurrence_pairs(self, filters: Filters, limit: int | None = None) -> pd.DataFrame:
         """Pairs of actors taking part in the same selected events, with count and Jaccard."""
-        cte, params, p = self._actor_counts_cte(filters)
+        cte, params, p, tables = self._actor_counts_cte(filters)
         if filters.is_empty:
             cte += ", pairs AS (SELECT a, b, together FROM total_pairs)"
         else:
@@ -1066,9 +1173,9 @@ class EventStore:
             # Only pairs at least as frequent as the limit-th most frequent can be in the top.
             floor = ("WHERE pairs.together >= (SELECT COALESCE(MIN(together), 0) FROM "
                      "(SELECT together FROM pairs ORDER BY together DESC LIMIT $limit) AS top)")
-        return self._pair_rows(cte, params, floor, page)
+        return self._pair_rows(cte, params, tables, floor, page)
 
-    def _pair_rows(self, cte: str, params: dict, floor: str = "", page: str = "") -> pd.DataFrame:
+    def _pair_rows(self, cte: str, params: dict, tables: dict, floor: str = "", page: str = "") -> pd.DataFrame:
         """Named, ordered pair rows from CTEs ``n`` (a, events) and ``pairs`` (a, b, together)."""
         return self._df(
             f"""{cte}
@@ -1098,6 +1205,7 @@ class EventStore:
             {page}
             """,
             params,
+            tables,
         )
 
     # --- dashboard reads (pages) ----------------------------------------------------------
@@ -1168,14 +1276,14 @@ class EventStore:
         """
         p = _Params()
         keys = f"(SELECT a FROM actor_keys WHERE actor_id IN {p.in_list('pair_actor', sorted(set(actor_ids)))})"
-        cte, params, p = self._actor_counts_cte(filters, p)
+        cte, params, p, tables = self._actor_counts_cte(filters, p)
         chosen = f"(y.a IN {keys} {'OR' if partners_any else 'AND'} y.b IN {keys})"
         if filters.is_empty:
             cte += f", pairs AS (SELECT y.a, y.b, y.together FROM total_pairs y WHERE {chosen})"
         else:
             cte += (f", pairs AS (SELECT y.a, y.b, COUNT(*) AS together FROM event_pair_facts y "
                     f"JOIN sel ON sel.k = y.k WHERE {chosen}{_date_conds(filters, p, 'y')} GROUP BY y.a, y.b)")
-        return self._pair_rows(cte, params)
+        return self._pair_rows(cte, params, tables)
 
     def cooccurrence_pairs_among(self, filters: Filters, actor_ids: list[str]) -> pd.DataFrame:
         """Like cooccurrence_pairs, for pairs of which both actors are in ``actor_ids`` (a chart's top actors)."""
