@@ -332,8 +332,8 @@ def _print_table(rows: list[dict]) -> None:
     head = f"{'page':<10} {'filter':<17} {'p50 ms':>9} {'p95 ms':>9} {'pandas ms':>10} {'speedup':>8}"
     print(head)
     for row in rows:
-        print(f"{row['page']:<10} {row['filter']:<17} {row['p50_ms']:>9.1f} {row['p95_ms']:>9.1f} "
-              f"{row.get('pandas_p50_ms', float('nan')):>10.1f} {row.get('speedup', float('nan')):>7.1f}x")
+        pandas = f"{row['pandas_p50_ms']:>10.1f} {row['speedup']:>7.1f}x" if "speedup" in row else f"{'–':>10} {'–':>8}"
+        print(f"{row['page']:<10} {row['filter']:<17} {row['p50_ms']:>9.1f} {row['p95_ms']:>9.1f} {pandas}")
     for filter_name in FILTERS:
         total = sum(r["p50_ms"] for r in rows if r["filter"] == filter_name)
         slowest = max((r for r in rows if r["filter"] == filter_name), key=lambda r: r["p50_ms"])

@@ -83,11 +83,17 @@ def _with_details(store: EventStore, events: pd.DataFrame, sourced: int | None =
     out["sources"] = out["event_id"].map(outlet_text).fillna("")
     out["evidence"] = out["event_id"].map(evidence_text).fillna("")
     labels: dict = {}  # many events share a date
-    out["date_label"] = [
+    out["date_label"] = [  # datetime64 values, not Timestamps: far cheaper for thousands of events
         labels[key] if key in labels else labels.setdefault(key, date_label(*key))
-        for key in zip(out["date"].tolist(), out["date_precision"].tolist(), out["date_end"].tolist(), strict=True)
+        for key in zip(_datetimes(out["date"]), out["date_precision"].tolist(), _datetimes(out["date_end"]),
+                       strict=True)
     ]
     return out
+
+
+def _datetimes(dates: pd.Series) -> list:
+    """Dates as a list of datetime (None where missing), without building a Timestamp for each."""
+    return pd.to_datetime(dates).astype("datetime64[us]").to_numpy().tolist()
 
 
 def _grouped(keys, values) -> dict:
@@ -292,21 +298,29 @@ def timeline_lanes(store: EventStore, events: pd.DataFrame, by: str = "country",
     ids = events["event_id"].tolist()
     if by == "country":
         rows = store.event_countries_for(ids, events["date"])
-        names = {code: country_name(code) for code in set(rows["country"])}
-        rows = rows.assign(lane=rows["country"].map(names))[["event_id", "lane"]]
+        names = {code: country_name(code) for code in rows["country"].unique().tolist()}
+        found = zip(rows["event_id"].tolist(), (names[code] for code in rows["country"].tolist()), strict=True)
     else:
-        rows = store.event_actors_for(ids, events["date"]).rename(columns={"name": "lane"})[["event_id", "lane"]]
-    rows = pd.concat(
-        [rows, pd.DataFrame({"event_id": sorted(set(ids) - set(rows["event_id"])), "lane": NO_LANE[by]})],
-        ignore_index=True,
-    )
-    counts = rows.groupby("lane")["event_id"].nunique().sort_values(ascending=False, kind="stable")
-    named = [lane for lane in counts.index if lane != NO_LANE[by]][:max_lanes]
-    keep = set(named) | {NO_LANE[by]}
-    rows["lane"] = rows["lane"].where(rows["lane"].isin(keep), OTHER_LANE[by])
+        rows = store.event_actors_for(ids, events["date"])
+        found = zip(rows["event_id"].tolist(), rows["name"].tolist(), strict=True)
+    # Plain Python: a few thousand rows, where pandas' group-bys cost more than the work.
+    lanes_of: dict[str, dict[str, None]] = {event: {} for event in ids}
+    for event, lane in found:
+        lanes_of[event][lane] = None
+    busy: dict[str, int] = {}
+    for lanes in lanes_of.values():
+        for lane in lanes:
+            busy[lane] = busy.get(lane, 0) + 1
+    named = sorted(busy, key=lambda lane: (-busy[lane], lane))[:max_lanes]
     order = {lane: i for i, lane in enumerate([*named, OTHER_LANE[by], NO_LANE[by]])}
-    rows = rows.drop_duplicates().assign(rank=rows["lane"].map(order))
-    return rows.sort_values(["rank", "event_id"]).drop(columns="rank").reset_index(drop=True)
+    out = {
+        (order[shown], event, shown)
+        for event, lanes in lanes_of.items()
+        for shown in ([lane if lane in order else OTHER_LANE[by] for lane in lanes] or [NO_LANE[by]])
+    }
+    ordered = sorted(out)
+    return pd.DataFrame({"event_id": pd.Series([e for _, e, _ in ordered], dtype=object),
+                         "lane": pd.Series([lane for _, _, lane in ordered], dtype=object)})
 
 
 def events_details_for_ids(store: EventStore, event_ids: list[str]) -> pd.DataFrame:

@@ -262,6 +262,20 @@ def test_results_kept_for_a_page_are_forgotten_on_write(tmp_path, filters):
     assert after != before  # the import added Malian events
 
 
+def test_results_kept_by_one_handle_are_dropped_when_another_writes(tmp_path):
+    """The dashboard's handle reads while another writes: a new data version drops what it kept."""
+    path = tmp_path / "store.duckdb"
+    filters = Filters(countries=("MLI",))
+    with EventStore(path) as reader:
+        build_synthetic(reader, 300, seed=4)
+        version, before = reader.data_version(), views(reader, filters)
+        writer = EventStore(path)
+        import_file(writer, "acled", FIXTURES / "acled_current.csv", progress=False)
+        assert reader.data_version() != version
+        assert views(reader, filters) == views(writer, filters) != before
+        writer.close()
+
+
 def test_bench_json_lines(tmp_path, capsys):
     code = main(["bench", "--events", "300", "--runs", "1", "--json", "--dir", str(tmp_path)])
     out = capsys.readouterr().out

@@ -361,12 +361,34 @@ _TOTALS = {
 }
 
 
+def _sorted_days(days: Iterable) -> list[dt.date]:
+    """The distinct days among dates given as dates, timestamps or text, in order."""
+    days = pd.to_datetime(days if isinstance(days, pd.Series) else pd.Series(list(days)), errors="coerce")
+    return sorted(set(days.dropna().dt.date))
+
+
+# Up to this many distinct days are also given to DuckDB one by one (IN), not only as a range.
+_DAYS_LISTED = 64
+
+
+def _on_days(days: list[dt.date], params: _Params, alias: str) -> str:
+    """A condition on ``{alias}date`` for the given sorted days: their range, and the days
+    themselves when they are few (DuckDB then skips the blocks of fact rows that cannot match)."""
+    cond = f"{alias}date BETWEEN {params.add('day', days[0])} AND {params.add('day', days[-1])}"
+    if len(days) <= _DAYS_LISTED:
+        cond += f" AND {alias}date IN {params.in_list('day', days)}"
+    return cond
+
+
 class EventStore:
     """A connection to one DuckDB event database (a file, or ``:memory:``)."""
 
     def __init__(self, path: str | os.PathLike = ":memory:", read_only: bool = False):
         self.path = str(path)
-        self._writes = 0  # counts writes through this handle (see _refresh_derived)
+        # Changes on every write through this handle and whenever data_version() finds that
+        # another handle wrote: results kept by _kept belong to one generation.
+        self._generation = 0
+        self._seen_version: tuple | None = None
         self._kept_results: dict = {}  # see _kept
         try:
             if self.path != ":memory:":
@@ -434,13 +456,14 @@ class EventStore:
         return cur
 
     # Results kept for a page's later calls (see _kept).
-    _KEPT = 8
+    _KEPT = 16
 
     def _kept(self, kind: str, key, compute):
-        """``compute()``, kept for later calls with the same ``kind`` and ``key`` until the next
-        write through this handle: one page asks several times for the same things (the actor
-        counts of its selection, the keys of the events it lists). The last few are kept."""
-        memo_key = (self._writes, kind, key)
+        """``compute()``, kept for later calls with the same ``kind`` and ``key`` until the data
+        changes (a write through this handle, or a new data_version): one page asks several times
+        for the same things (the actor counts of its selection, the keys of the events it lists).
+        The last few are kept."""
+        memo_key = (self._generation, kind, key)
         memo = self._kept_results  # one read: sessions on other threads may replace it
         if memo_key in memo:
             return memo[memo_key]
@@ -562,7 +585,7 @@ class EventStore:
         ``touched_sql`` selects the event_id of every event written, changed or given new
         actors or sources; only their fact rows are rebuilt. None rebuilds everything.
         """
-        self._writes += 1  # event keys and counts may change: forget the kept results
+        self._generation += 1  # event keys and counts may change: forget the kept results
         self._kept_results = {}
         self._refresh_actor_lists(cur)
         full = touched_sql is None
@@ -790,6 +813,9 @@ class EventStore:
 
     def overview(self, filters: Filters) -> dict:
         """Headline figures: events, actors, countries, sources and the date span."""
+        return dict(self._kept("overview", filters, lambda: self._overview(filters)))
+
+    def _overview(self, filters: Filters) -> dict:
         keys = ("events", "actors", "countries", "sources", "first_date", "last_date")
         if filters.is_empty:
             rows = self._rows("SELECT events, actors, countries, sources, first_date, last_date FROM total_figures")
@@ -811,18 +837,17 @@ class EventStore:
         # the page's charts then reuse. An event matches a country by an actor's country or
         # membership or by its place (as in event_country_facts).
         actors, places = self._actor_counts(filters), self._place_counts(filters)
-        countries = self._rows(
-            """SELECT COUNT(DISTINCT country) FROM (
-                SELECT ak.country FROM actor_n n JOIN actor_keys ak ON ak.a = n.a
-                UNION ALL
-                SELECT m.country FROM actor_n n JOIN actor_keys ak ON ak.a = n.a
-                JOIN actor_members m ON m.actor_id = ak.actor_id
-                UNION ALL
-                SELECT country FROM place_n
-            ) AS matched""",
-            tables={"actor_n": actors, "place_n": places},
-        )[0][0]
+        of_actors = self._actor_countries()
+        countries = pd.concat([of_actors.loc[of_actors["a"].isin(actors["a"]), "country"], places["country"]]).nunique()
         return dict(zip(keys, (events, len(actors), countries, sources, first, last), strict=True))
+
+    def _actor_countries(self) -> pd.DataFrame:
+        """(a, country) for every actor's own country and every member country of a group, kept until a write."""
+        return self._kept("actor countries", None, lambda: self._df(
+            """SELECT a, country FROM actor_keys WHERE country IS NOT NULL
+            UNION ALL
+            SELECT ak.a, m.country FROM actor_keys ak JOIN actor_members m ON m.actor_id = ak.actor_id"""
+        ))
 
     def event_count(self, filters: Filters) -> int:
         if filters.is_empty:
@@ -841,14 +866,16 @@ class EventStore:
         if limit is not None and not search:
             cte, params, _ = self._fast(filters)
             params["limit"], params["offset"] = int(limit), int(offset)
-            return self._df(
+            page = self._df(
                 f"""{cte}
                 , top AS (SELECT k FROM sel ORDER BY date DESC, event_id LIMIT $limit OFFSET $offset)
-                SELECT {self._PAGE_COLUMNS.replace('sel.', 'f.')}
+                SELECT {self._PAGE_COLUMNS.replace('sel.', 'f.')}, f.k
                 FROM top JOIN event_facts f ON f.k = top.k LEFT JOIN places p ON p.place_id = f.place_id
                 ORDER BY f.date DESC, f.event_id""",
                 params,
             )
+            self._note_listed(page)
+            return page
         cte, params = self._selected(filters)
         conds = ["TRUE"]
         if search:
@@ -883,10 +910,6 @@ class EventStore:
             p.values,
         )
 
-    # Up to this many distinct days are also given to DuckDB one by one (IN), not only as a range.
-    _DAYS_LISTED = 64
-    # Up to this many rows are looked up by key one by one; more are read in one pass.
-    _KEYS_LOOKED_UP = 200
 
     def _fact_rows_of(self, event_ids: list[str], days: Iterable | None = None) -> tuple[dict[int, str], str, dict]:
         """Event key k → event id for the given events, and a condition (on fact rows aliased
@@ -903,35 +926,52 @@ class EventStore:
         return self._kept("fact rows", tuple(event_ids), lambda: self._find_fact_rows(event_ids, days))
 
     def _find_fact_rows(self, event_ids: list[str], days: Iterable | None) -> tuple[dict[int, str], str, dict]:
+        listed = self._listed_keys(event_ids)
+        if listed is not None:
+            return listed
         if days is None:
             p = _Params()
             days = [r[0] for r in self._rows(
                 f"SELECT DISTINCT date FROM events WHERE event_id IN {p.in_list('ev', event_ids)}", p.values)]
-        days = pd.to_datetime(days if isinstance(days, pd.Series) else pd.Series(list(days)), errors="coerce")
-        days = sorted(set(days.dropna().dt.date))
+        days = _sorted_days(days)
         if not days:
             return {}, "FALSE", {}
         q = _Params()
-        first, last = q.add("day", days[0]), q.add("day", days[-1])
-        listed = q.in_list("day", days) if len(days) <= self._DAYS_LISTED else None
-
-        def on_days(alias: str) -> str:
-            return f"{alias}date BETWEEN {first} AND {last}" + (f" AND {alias}date IN {listed}" if listed else "")
-
-        cond = on_days("")
         cur = self.cursor()
         cur.register("wanted_ids", pd.DataFrame({"event_id": pd.Series(list(event_ids), dtype=object)}))
         keys = dict(cur.execute(
-            f"SELECT k, event_id FROM event_facts WHERE {cond} AND event_id IN (SELECT event_id FROM wanted_ids)",
+            f"SELECT k, event_id FROM event_facts x WHERE {_on_days(days, q, '')} "
+            "AND event_id IN (SELECT event_id FROM wanted_ids)",
             q.values,
         ).fetchall())
+        return self._fact_cond(keys, days)
+
+    def _fact_cond(self, keys: dict[int, str], days: list) -> tuple[dict[int, str], str, dict]:
+        """The keys, and the condition on fact rows aliased ``x`` that selects theirs (see _fact_rows_of)."""
         if not keys:
             return {}, "FALSE", {}
-        fact_cond = on_days("x.") + (
+        q = _Params()
+        cond = _on_days(days, q, "x.") + (
             f" AND x.k BETWEEN {q.add('k', min(keys))} AND {q.add('k', max(keys))}"
             " AND x.k IN (SELECT k FROM wanted_keys)"
         )
-        return keys, fact_cond, q.values
+        return keys, cond, q.values
+
+    def _note_listed(self, page: pd.DataFrame) -> None:
+        """Keep the event keys of a page of events (column k, dropped here) for the page's
+        next lookups of their actors, sources and countries."""
+        keys = page.pop("k").tolist()
+        days = page["date"].to_numpy()  # datetime64 values: far cheaper than Timestamps
+        listed = dict(zip(page["event_id"].tolist(), zip(keys, days, strict=True), strict=True))
+        self._kept("listed keys", tuple(listed), lambda: listed)
+
+    def _listed_keys(self, event_ids: list[str]) -> tuple[dict[int, str], str, dict] | None:
+        """Keys and condition for events that all come from one kept page of events, else None."""
+        for (generation, kind, _), listed in list(self._kept_results.items()):
+            if kind == "listed keys" and generation == self._generation and all(i in listed for i in event_ids):
+                keys = {listed[i][0]: i for i in event_ids}
+                return self._fact_cond(keys, _sorted_days(pd.Series([listed[i][1] for i in event_ids])))
+        return None
 
     def _fact_details(self, sql: str, event_ids: list[str], days, columns: list[str]) -> pd.DataFrame:
         """Run ``sql`` (fact rows aliased x, key k first, condition placeholder ``{cond}``) for
@@ -942,41 +982,33 @@ class EventStore:
         cur = self.cursor()
         cur.register("wanted_keys", pd.DataFrame({"k": pd.Series(list(keys), dtype="int32")}))
         frame = cur.execute(sql.format(cond=cond), params).df()
-        frame.insert(0, "event_id", frame.pop("k").map(keys).astype(object))
+        frame.insert(0, "event_id", pd.Series([keys[k] for k in frame.pop("k").tolist()], index=frame.index,
+                                              dtype=object))
         return frame[columns]
 
     def event_actors_for(self, event_ids: list[str], days: Iterable | None = None) -> pd.DataFrame:
-        """Actors taking part in the given events (``days``: their dates, if the caller has them)."""
-        rows = self._fact_details(
+        """Actors taking part in the given events (``days``: their dates, if the caller has them);
+        each event's rows together, by role then name."""
+        return self._fact_details(
             """SELECT x.k, a.actor_id, a.name, a.kind, a.country, a.sector, x.role_in_event
             FROM event_actor_facts x JOIN actor_keys ak ON ak.a = x.a JOIN actors a ON a.actor_id = ak.actor_id
-            WHERE {cond}""",
+            WHERE {cond}
+            ORDER BY x.k, x.role_in_event, a.name, a.actor_id""",
             event_ids, days, ["event_id", "actor_id", "name", "kind", "country", "sector", "role_in_event"],
         )
-        return rows.sort_values(["event_id", "role_in_event", "name"], kind="stable").reset_index(drop=True)
 
     def event_sources_for(self, event_ids: list[str], days: Iterable | None = None) -> pd.DataFrame:
-        """Sources and evidence of the given events (``days``: their dates, if the caller has them)."""
-        columns = ["event_id", "source_id", "outlet", "outlet_type", "title", "published", "published_basis",
-                   "url", "document", "evidence"]
-        links = self._fact_details(
-            "SELECT x.k, x.source_id, x.document, x.evidence FROM event_source_facts x WHERE {cond}",
-            event_ids, days, ["event_id", "source_id", "document", "evidence"],
+        """Sources and evidence of the given events (``days``: their dates, if the caller has them);
+        each event's rows together, oldest publication first."""
+        return self._fact_details(
+            """SELECT x.k, x.source_id, s.outlet, s.outlet_type, s.title, s.published, s.published_basis, s.url,
+                   x.document, x.evidence
+            FROM event_source_facts x JOIN sources s ON s.source_id = x.source_id
+            WHERE {cond}
+            ORDER BY x.k, s.published NULLS LAST, s.outlet, x.source_id""",
+            event_ids, days, ["event_id", "source_id", "outlet", "outlet_type", "title", "published",
+                              "published_basis", "url", "document", "evidence"],
         )
-        # A few sources by their key (read through its index); many (a timeline's 2,000
-        # events) in one pass over the table, which is faster than thousands of key lookups.
-        wanted = sorted(set(links["source_id"]))
-        columns_sql = "SELECT source_id, outlet, outlet_type, title, published, published_basis, url FROM sources"
-        if len(wanted) <= self._KEYS_LOOKED_UP:
-            q = _Params()
-            sources = self._df(f"{columns_sql} WHERE source_id IN {q.in_list('src', wanted or [None])}", q.values)
-        else:
-            cur = self.cursor()
-            cur.register("wanted_sources", pd.DataFrame({"source_id": pd.Series(wanted, dtype=object)}))
-            sources = cur.execute(f"{columns_sql} WHERE source_id IN (SELECT source_id FROM wanted_sources)").df()
-        joined = links.merge(sources, on="source_id", how="inner")[columns]
-        return joined.sort_values(["event_id", "published", "outlet"], na_position="last", kind="stable").reset_index(
-            drop=True)
 
     def counts_over_time(self, filters: Filters, unit: str = "month") -> pd.DataFrame:
         """Events per period and type, never finer than each event's own date precision.
@@ -1210,18 +1242,28 @@ class EventStore:
 
     # --- dashboard reads (pages) ----------------------------------------------------------
     def data_version(self) -> tuple:
-        """A value that changes whenever the stored data does (keys the dashboard's caches)."""
-        return tuple(self._rows(
+        """A value that changes whenever the stored data does (keys the dashboard's caches).
+
+        A change written through another handle also drops the results this one keeps.
+        """
+        version = tuple(self._rows(
             "SELECT (SELECT COUNT(*) FROM events), (SELECT MAX(updated_at) FROM events), "
             "(SELECT COUNT(*) FROM actors), (SELECT COUNT(*) FROM places), (SELECT COUNT(*) FROM sources), "
             "(SELECT COUNT(*) FROM event_actors), (SELECT COUNT(*) FROM event_sources)"
         )[0])
+        if version != self._seen_version:
+            self._seen_version = version
+            self._generation += 1
+            self._kept_results = {}
+        return version
 
     def event_countries_for(self, event_ids: list[str], days: Iterable | None = None) -> pd.DataFrame:
-        """The countries each of the given events matches (actor, membership or place)."""
-        rows = self._fact_details("SELECT x.k, x.country FROM event_country_facts x WHERE {cond}",
-                                  event_ids, days, ["event_id", "country"])
-        return rows.sort_values(["event_id", "country"], kind="stable").reset_index(drop=True)
+        """The countries each of the given events matches (actor, membership or place); each
+        event's rows together, by country."""
+        return self._fact_details(
+            "SELECT x.k, x.country FROM event_country_facts x WHERE {cond} ORDER BY x.k, x.country",
+            event_ids, days, ["event_id", "country"],
+        )
 
     def event_search_count(self, filters: Filters, search: str | None = None) -> int:
         """How many selected events a text search matches (summary, actor names, evidence)."""
