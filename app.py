@@ -10,7 +10,8 @@ import ui
 from analysis import figures
 from analysis.queries import TIMELINE_LISTED, count_label, date_label
 
-LATEST = min(8, TIMELINE_LISTED)  # latest events listed in full, taken from the timeline's events
+MARKS = 500  # up to this many events the small timeline draws each one; beyond, it counts them per month
+LATEST = min(8, TIMELINE_LISTED)  # latest events listed in full (from the timeline's events when drawn)
 
 view = ui.start_page("Overview", ":material/dashboard:")
 figures_now = view.query("overview")
@@ -33,14 +34,21 @@ for cell, (label, value, exact) in zip(cells, (
 timeline_col, latest_col = st.columns([3, 2])
 with timeline_col:
     st.subheader("Timeline", anchor=False)
-    fig, timeline_events, _ = view.chart("timeline", "country", 500, 6, 560, compact_height=320)
+    if figures_now["events"] <= MARKS:
+        fig, timeline_events, _ = view.chart("timeline", "country", MARKS, 6, 560, compact_height=320)
+        latest = timeline_events.head(LATEST)  # the timeline's newest events come with their sources
+    else:
+        # Too many events to tell apart in a small chart: their number per month, by type.
+        fig = view.chart("monthly", compact_height=320)[0]
+        latest = view.query("events_with_details", limit=LATEST)
+        st.caption(f"{figures_now['events']:,} events: too many to draw one by one here, so they are counted "
+                   "per month.")
     st.plotly_chart(fig, key="overview_timeline", config={"displayModeBar": False})
     view.link("pages/1_Timeline.py", "Open the timeline")
 with latest_col:
     st.subheader("Latest events", anchor=False)
     with st.container(height=330, border=False):
-        # The timeline's newest events come with their sources (queries.TIMELINE_LISTED).
-        ui.event_list(timeline_events.head(LATEST), figures.TYPE_COLORS)
+        ui.event_list(latest, figures.TYPE_COLORS)
     view.link("pages/4_Events.py", "All events, with search and downloads")
 
 map_col, actors_col = st.columns(2)

@@ -18,6 +18,7 @@ from analysis import queries
 from analysis.filters import Filters
 from analysis.schema import validate_tables
 from analysis.store import EventStore
+from analysis.synth import build_synthetic
 from tests.conftest import fill_missing_columns, fixture_tables
 from ui.params import FILTER_PARAMS, VIEW_PARAMS, Choices, filters_to_params, parse_filters, parse_view_param
 
@@ -109,6 +110,24 @@ def test_a_page_run_on_its_own_still_works(db_path, page):
     at.run()
     assert_clean(at)
     assert at.multiselect(key="flt_country").value == ["NER"]
+
+
+def test_overview_counts_per_month_when_too_many_events_to_draw(tmp_path, monkeypatch):
+    """Beyond 500 events the Overview's small timeline counts them per month; the latest are still listed."""
+    path = tmp_path / "many.duckdb"
+    with EventStore(path) as store:
+        build_synthetic(store, 600, seed=2)
+        newest = store.events_page(Filters(), limit=1)["summary"].iloc[0]
+    monkeypatch.setenv("EVENTS_DB", str(path))
+    at = run_page("app.py")
+    assert_clean(at)
+    assert "600 events: too many to draw one by one here" in page_text(at)
+    assert newest in page_text(at)
+    # A selection small enough is drawn event by event again.
+    at = run_page("app.py", {"country": ["MLI"], "from": ["2025-12-01"]})
+    assert_clean(at)
+    assert "too many to draw" not in page_text(at)
+    assert at.get("plotly_chart")
 
 
 # --- figures and links --------------------------------------------------------------------------

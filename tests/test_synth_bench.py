@@ -286,3 +286,11 @@ def test_bench_json_lines(tmp_path, capsys):
         assert row["events"] == 300
         assert {"p50_ms", "p95_ms", "peak_mb", "pandas_p50_ms", "speedup"} <= set(row)
         assert row["p95_ms"] >= row["p50_ms"] > 0 and row["peak_mb"] > 0
+    # Some pages only, without the baseline, as a table.
+    code = main(["bench", "--events", "300", "--runs", "1", "--dir", str(tmp_path), "--pages", "map", "overview",
+                 "--no-baseline"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = [line.split() for line in out.splitlines() if line.startswith(("map ", "overview ", "timeline "))]
+    assert sorted((line[0], line[1]) for line in lines) == sorted((p, f) for p in ("map", "overview") for f in FILTERS)
+    assert all(line[4:6] == ["–", "–"] for line in lines)

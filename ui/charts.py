@@ -46,10 +46,16 @@ def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int,
 
 
 @st.cache_data(max_entries=64, show_spinner="Counting events per month …")
-def monthly(path: str, version: tuple, filters: Filters):
-    """Events per month (coarser-dated events in their own rows) and the counts behind it."""
+def monthly(path: str, version: tuple, filters: Filters, compact_height: int | None = None):
+    """Events per month (coarser-dated events in their own rows) and the counts behind it.
+
+    ``compact_height`` gives the Overview's small version: no legend, tighter margins.
+    """
     counts = queries.counts_over_time(_store(), filters, "month")
-    return figures.monthly_counts_figure(counts).to_dict(), counts
+    fig = figures.monthly_counts_figure(counts)
+    if compact_height:
+        fig.update_layout(height=compact_height, showlegend=False, margin={"l": 60, "r": 10, "t": 30, "b": 30})
+    return fig.to_dict(), counts
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing the map …")
