@@ -48,12 +48,13 @@ BENCH_DIR = Path(__file__).resolve().parents[1] / ".cache" / "bench"
 
 def store_page(store: EventStore, page: str, filters: Filters):
     """Run the queries one page makes for one filter (through ``analysis.queries``, as the
-    page does, the page's headline figures included); returns their results."""
+    page does: the sentence under its title, the Overview's headline figures); returns their results."""
     store.forget_kept_results()  # what a page finds once it keeps for itself, not for the next run
-    header = store.overview(filters)
+    header = queries.describe(store, filters)
     if page == "timeline":
+        total = queries.selection_span(store, filters)["events"]
         events, lanes = queries.timeline_data(store, filters, by="country", limit=MARKS)
-        return header, events, lanes, store.counts_over_time(filters, "month")
+        return header, total, events, lanes, store.counts_over_time(filters, "month")
     if page == "map":
         return header, queries.top_capital_links(store, filters, MAP_ARCS), store.place_counts(filters)
     if page == "actors":
@@ -65,8 +66,9 @@ def store_page(store: EventStore, page: str, filters: Filters):
     if page == "overview":
         # Up to OVERVIEW_MARKS events the small timeline draws each one and the latest events
         # are its head; beyond, it counts them per month and the latest are read apart (app.py).
+        header = (header, queries.overview(store, filters))
         timeline = (queries.timeline_data(store, filters, by="country", limit=OVERVIEW_MARKS)
-                    if header["events"] <= OVERVIEW_MARKS else
+                    if header[1]["events"] <= OVERVIEW_MARKS else
                     (store.counts_over_time(filters, "month"),
                      queries.events_with_details(store, filters, limit=OVERVIEW_LATEST)))
         return (header, timeline, queries.top_capital_links(store, filters, OVERVIEW_ARCS),
@@ -121,7 +123,7 @@ class PandasBaseline:
     def page(self, page: str, filters: Filters):
         """The same work as :func:`store_page`, in pandas."""
         sel = self.select(filters)
-        header = self._figures(sel)
+        header = len(sel), sel["date"].min(), sel["date_end"].fillna(sel["date"]).max()  # the sentence under the title
         if page == "timeline":
             return header, self._marks(sel, MARKS), self._monthly(sel)
         if page == "map":
@@ -134,7 +136,7 @@ class PandasBaseline:
         if page == "overview":
             timeline = (self._marks(sel, OVERVIEW_MARKS) if len(sel) <= OVERVIEW_MARKS else
                         (self._monthly(sel), self._marks(sel, OVERVIEW_LATEST)))
-            return header, timeline, *self._map(sel), *self._actors(sel)
+            return header, self._figures(sel), timeline, *self._map(sel), *self._actors(sel)
         raise ValueError(page)
 
     def _details(self, rows: pd.DataFrame):

@@ -46,9 +46,14 @@ def overview(store: EventStore, filters: Filters) -> dict:
     return store.overview(filters)
 
 
+def selection_span(store: EventStore, filters: Filters) -> dict:
+    """How many events are selected and the first and last day they cover."""
+    return store.selection_span(filters)
+
+
 def describe(store: EventStore, filters: Filters) -> str:
     """The sentence under every page title, with the count and span of the selection."""
-    figures = store.overview(filters)
+    figures = store.selection_span(filters)
     names = dict(store.distinct_values()["actors"]) if filters.actors else None
     return describe_filters(filters, figures["events"], (figures["first_date"], figures["last_date"]), names)
 

@@ -13,8 +13,7 @@ LANES = 8
 view = ui.start_page("Timeline", ":material/timeline:", view_params=("lane",))
 lane = ui.view_choice("lane", "Lanes", {"country": "Countries", "actor": "Actors"}, default="country",
                       container=view.controls)
-overview = view.query("overview")
-total = overview["events"]
+total = view.query("selection_span")["events"]
 if not total:
     ui.empty("No events match these filters. Widen the dates or clear some filters in the sidebar.")
     st.stop()

@@ -117,7 +117,7 @@ if focus:
                          })
     with events_col:
         own = view.query("events_with_details", limit=LIST_ROWS, filters=view.filters.with_(actors=(focus,)))
-        count = view.query("overview", filters=view.filters.with_(actors=(focus,)))["events"]
+        count = view.query("selection_span", filters=view.filters.with_(actors=(focus,)))["events"]
         st.markdown(f"**Its events** ({count:,}" + (f", the latest {LIST_ROWS}" if count > LIST_ROWS else "") + ")")
         with st.container(height=420, border=False):
             ui.event_list(own, figures.TYPE_COLORS)

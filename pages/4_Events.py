@@ -40,7 +40,7 @@ if rows:
         ui.event_details(events.iloc[rows[0]])
 
 st.subheader("Download", anchor=False)
-count = view.query("overview")["events"]
+count = view.query("selection_span")["events"]
 if search:
     st.caption("Downloads hold all the filtered events; the search only narrows the table.")
 ui.export_buttons(view, count)

@@ -824,24 +824,34 @@ class EventStore:
             if rows:
                 return dict(zip(keys, rows[0], strict=True))
         cte, params, p = self._fast(filters)
-        events, sources, first, last = self._rows(
+        sources = self._rows(
             f"""{cte}
-            SELECT
-                (SELECT COUNT(*) FROM sel),
-                (SELECT COUNT(DISTINCT s.source_id) FROM event_source_facts s JOIN sel ON sel.k = s.k
-                    WHERE TRUE{_date_conds(filters, p, 's')}),
-                (SELECT MIN(date) FROM sel),
-                (SELECT MAX(end_date) FROM sel)
-            """,
+            SELECT COUNT(DISTINCT s.source_id) FROM event_source_facts s JOIN sel ON sel.k = s.k
+            WHERE TRUE{_date_conds(filters, p, 's')}""",
             params,
-        )[0]
+        )[0][0]
+        span = self.selection_span(filters)
         # Actors and countries are counted from the selection's actor and place counts, which
         # the page's charts then reuse. An event matches a country by an actor's country or
         # membership or by its place (as in event_country_facts).
         actors, places = self._actor_counts(filters), self._place_counts(filters)
         of_actors = self._actor_countries()
         countries = pd.concat([of_actors.loc[of_actors["a"].isin(actors["a"]), "country"], places["country"]]).nunique()
-        return dict(zip(keys, (events, len(actors), countries, sources, first, last), strict=True))
+        return {"events": span["events"], "actors": len(actors), "countries": countries, "sources": sources,
+                "first_date": span["first_date"], "last_date": span["last_date"]}
+
+    def selection_span(self, filters: Filters) -> dict:
+        """How many events the filters select, and the first and last day they cover
+        (what every page's sentence under its title says; cheaper than :meth:`overview`)."""
+        def span() -> dict:
+            if filters.is_empty:
+                rows = self._rows("SELECT events, first_date, last_date FROM total_figures")
+                if rows:
+                    return dict(zip(("events", "first_date", "last_date"), rows[0], strict=True))
+            cte, params, _ = self._fast(filters)
+            row = self._rows(f"{cte} SELECT COUNT(*), MIN(date), MAX(end_date) FROM sel", params)[0]
+            return dict(zip(("events", "first_date", "last_date"), row, strict=True))
+        return dict(self._kept("span", filters, span))
 
     def _actor_countries(self) -> pd.DataFrame:
         """(a, country) for every actor's own country and every member country of a group, kept until a write."""
