@@ -36,6 +36,7 @@ MAP_ARCS = 150  # the arcs the map page draws
 MARKS = 2000  # timeline marks drawn one by one at most
 TOP_PAIRS = 200  # the Actors page's "Top pairs" tab
 NETWORK_TOP = 30  # the Actors page's heatmap and network
+ACTOR_OPTIONS = 2000  # the busiest actors the Actors page offers to choose from
 PAGE_ROWS = 50  # one page of the event table
 OVERVIEW_MARKS, OVERVIEW_ARCS, OVERVIEW_NETWORK = 500, 100, 15  # the Overview's small charts
 OVERVIEW_LATEST = 8  # the Overview's latest events, when its timeline counts per month
@@ -59,7 +60,7 @@ def store_page(store: EventStore, page: str, filters: Filters):
         return header, queries.top_capital_links(store, filters, MAP_ARCS), store.place_counts(filters)
     if page == "actors":
         return (header, queries.top_actors(store, filters, NETWORK_TOP), store.cooccurrence_pairs(filters, TOP_PAIRS),
-                store.actor_event_counts(filters))
+                store.actor_event_counts(filters, limit=ACTOR_OPTIONS), store.actor_count(filters))
     if page == "events":
         return (header, store.event_search_count(filters),
                 queries.events_with_details(store, filters, limit=PAGE_ROWS))

@@ -83,10 +83,11 @@ def _with_details(store: EventStore, events: pd.DataFrame, sourced: int | None =
     evidence_text = _joined(sources["event_id"], "“" + sources["evidence"].fillna("") + "” — " + sources["outlet"],
                             "\n")
     out = events.copy()
-    out["actors"] = out["event_id"].map(actor_text).fillna("")
-    out["actor_ids"] = out["event_id"].map(actor_ids)
-    out["sources"] = out["event_id"].map(outlet_text).fillna("")
-    out["evidence"] = out["event_id"].map(evidence_text).fillna("")
+    listed = out["event_id"].tolist()  # plain lookups: a map of an empty dict gives float NaN
+    out["actors"] = pd.Series([actor_text.get(e, "") for e in listed], index=out.index, dtype=object)
+    out["actor_ids"] = pd.Series([actor_ids.get(e) for e in listed], index=out.index, dtype=object)
+    out["sources"] = pd.Series([outlet_text.get(e, "") for e in listed], index=out.index, dtype=object)
+    out["evidence"] = pd.Series([evidence_text.get(e, "") for e in listed], index=out.index, dtype=object)
     labels: dict = {}  # many events share a date
     out["date_label"] = [  # datetime64 values, not Timestamps: far cheaper for thousands of events
         labels[key] if key in labels else labels.setdefault(key, date_label(*key))
@@ -164,8 +165,19 @@ def capital_links(store: EventStore, filters: Filters, latest: int = LINK_LATEST
     return links
 
 
-def actor_event_counts(store: EventStore, filters: Filters) -> pd.DataFrame:
-    return store.actor_event_counts(filters)
+def actor_event_counts(store: EventStore, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Actors in the selection with their number of events, busiest first (the ``limit`` busiest)."""
+    return store.actor_event_counts(filters, limit=limit)
+
+
+def actor_count(store: EventStore, filters: Filters) -> int:
+    """How many actors take part in the selected events."""
+    return store.actor_count(filters)
+
+
+def actor_names(store: EventStore, actor_ids: tuple[str, ...]) -> dict[str, str]:
+    """Actor id → name for the given actors."""
+    return store.actor_names(list(actor_ids))
 
 
 def cooccurrence_pairs(store: EventStore, filters: Filters, limit: int | None = None) -> pd.DataFrame:

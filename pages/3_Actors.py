@@ -85,18 +85,22 @@ with pairs_tab:
                      })
 
 st.subheader("One actor", anchor=False)
-everyone = view.query("actor_event_counts")
-names = dict(zip(everyone["actor_id"], everyone["name"], strict=True))
+busiest = view.query("actor_event_counts", limit=MAX_OPTIONS)
+names = dict(zip(busiest["actor_id"], busiest["name"], strict=True))
 focus = view_text("focus")
 if focus is not None and focus not in names:
-    st.warning("Ignored in the link: focus " + ui.escape_md(f"‘{focus[:60]}’") + " is not an actor in this selection.",
-               icon=":material/link_off:")
-    focus = None
-    set_view_text("focus", None)
+    # A quieter actor than the busiest offered is fine, if it takes part in the selection.
+    if view.query("selection_span", filters=view.filters.with_(actors=(focus,)))["events"]:
+        names.update(view.call("actor_names", (focus,)))
+    else:
+        st.warning("Ignored in the link: focus " + ui.escape_md(f"‘{focus[:60]}’")
+                   + " is not an actor in this selection.", icon=":material/link_off:")
+        focus = None
+        set_view_text("focus", None)
 st.session_state["view_focus"] = focus
-options = list(dict.fromkeys([*everyone["actor_id"].head(MAX_OPTIONS), *([focus] if focus else [])]))
+options = list(dict.fromkeys([*busiest["actor_id"], *([focus] if focus else [])]))
 st.selectbox("Choose an actor to see its partners and events"
-             + (f" (the {MAX_OPTIONS:,} busiest)" if len(names) > MAX_OPTIONS else ""),
+             + (f" (the {MAX_OPTIONS:,} busiest)" if view.query("actor_count") > MAX_OPTIONS else ""),
              options, format_func=names.get,
              index=None, key="view_focus", placeholder="Type a name",
              on_change=lambda: set_view_text("focus", st.session_state.get("view_focus")))

@@ -243,6 +243,41 @@ def test_a_bad_view_parameter_falls_back_with_a_note(db_path):
     assert "measure" not in at.query_params
 
 
+def test_actor_focus_not_in_the_selection_is_ignored_with_a_message(db_path):
+    at = run_page("pages/3_Actors.py", {"focus": "goita", "country": ["NER"]})
+    assert_clean(at)
+    assert any("is not an actor in this selection" in w.value for w in at.warning)
+    assert at.selectbox(key="view_focus").value is None
+
+
+def test_a_quiet_actor_beyond_the_offered_list_can_still_be_the_focus(tmp_path, monkeypatch):
+    """The Actors page offers the 2,000 busiest actors; a link may name a quieter one."""
+    tables = fixture_tables()
+    quiet = [{"actor_id": f"q{i:04d}", "name": f"Quiet actor {i:04d}", "kind": "person", "country": "MLI"}
+             for i in range(2001)]
+    tables["actors"] += quiet
+    tables["events"] += [{"event_id": f"qe{i:04d}", "date": "2024-05-01", "date_precision": "day",
+                          "event_type": "CONSULT", "summary": f"Quiet event {i}", "origin": "curated",
+                          "topic": "russia-aes"}
+                         for i in range(2001)]
+    # The first 2,000 quiet actors take part in two events each, the last one in one.
+    tables["event_actors"] += [{"event_id": f"qe{i:04d}", "actor_id": f"q{i:04d}", "role_in_event": "source"}
+                               for i in range(2001)]
+    tables["event_actors"] += [{"event_id": f"qe{(i + 1) % 2000:04d}", "actor_id": f"q{i:04d}",
+                                "role_in_event": "target"} for i in range(2000)]
+    path = tmp_path / "many-actors.duckdb"
+    with EventStore(path) as many:
+        many.write_tables(validate_tables(fill_missing_columns(tables)))
+    monkeypatch.setenv("EVENTS_DB", str(path))
+    at = run_page("pages/3_Actors.py", {"focus": "q2000"})
+    assert_clean(at)
+    box = at.selectbox(key="view_focus")
+    assert box.value == "q2000"
+    assert "the 2,000 busiest" in box.label
+    assert "Quiet event 2000" in page_text(at)
+    assert not at.warning
+
+
 def test_actor_focus_lists_partners_and_events(db_path, store):
     at = run_page("pages/3_Actors.py", {"focus": "lavrov", "measure": "jaccard"})
     assert_clean(at)
