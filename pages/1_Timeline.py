@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from analysis import figures
-from analysis.queries import TIMELINE_LISTED
+from analysis.queries import TIMELINE_LISTED, date_label
 
 MAX_MARKS = 2000
 LIST_ROWS = TIMELINE_LISTED  # the events timeline_data gives sources to
@@ -21,7 +21,8 @@ if not total:
 fig, events, lanes = view.chart("timeline", lane, MAX_MARKS, LANES, 800)
 notes = []
 if total > MAX_MARKS:
-    notes.append(f"The chart shows the latest {MAX_MARKS:,} of {total:,} events as marks; "
+    since = date_label(events["date"].min(), "day")
+    notes.append(f"The chart shows the latest {MAX_MARKS:,} of {total:,} events as marks (those since {since}); "
                  "the monthly chart below counts all of them.")
 if lanes["lane"].nunique() > LANES:
     notes.append(f"The {LANES - 1} busiest {'countries' if lane == 'country' else 'actors'} have a lane each; "

@@ -130,6 +130,18 @@ def test_overview_counts_per_month_when_too_many_events_to_draw(tmp_path, monkey
     assert at.get("plotly_chart")
 
 
+def test_timeline_says_since_when_its_marks_run_when_it_cannot_draw_them_all(tmp_path, monkeypatch):
+    path = tmp_path / "many.duckdb"
+    with EventStore(path) as store:
+        build_synthetic(store, 2300, seed=3)
+        drawn = store.events_page(Filters(), limit=2000)
+    monkeypatch.setenv("EVENTS_DB", str(path))
+    at = run_page("pages/1_Timeline.py")
+    assert_clean(at)
+    since = queries.date_label(drawn["date"].min(), "day")
+    assert f"latest 2,000 of 2,300 events as marks (those since {since})" in page_text(at)
+
+
 # --- figures and links --------------------------------------------------------------------------
 
 def test_headline_figures_equal_the_analysis_overview(db_path, store):
