@@ -345,7 +345,10 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame | None = None, lan
     plot_px = width_hint - 230
     shapes, notes, label_rows = _milestone_annotations(milestones or (), x_min, x_max, plot_px)
     top = 60 + (24 * label_rows + 10 if label_rows else 0) + (30 if title else 0)
-    bottom = 110 if note else 90
+    # Ticks a few days apart carry the year on a second line: the legend goes below both.
+    tick_px = 64 if x_max - x_min < pd.Timedelta(days=150) else 28
+    below_px = tick_px + (26 if note else 0)
+    bottom = 62 + below_px
     height = max(460 if len(lane_names) == 1 else 380, 150 + top + 46 * len(lane_names))
     lane_px = (height - top - bottom) / len(lane_names)
     step = max(17 / lane_px, 0.1)
@@ -405,7 +408,7 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame | None = None, lan
     return _styled(
         fig, title, height=height, hovermode="closest", dragmode="select", clickmode="event+select",
         margin={"l": 150, "r": 30, "t": top, "b": bottom},
-        legend={"orientation": "h", "y": -0.16 if note else -0.1, "yanchor": "top", "x": 0,
+        legend={"orientation": "h", "y": -below_px / (height - top - bottom), "yanchor": "top", "x": 0,
                 "font": {"size": FONT_SIZE - 1}},
     )
 
