@@ -52,6 +52,10 @@ def test_overview_counts(tiny_store):
     assert figures["actors"] == 3  # Lavrov, Goita, AES
     assert figures["sources"] == 1
     assert (figures["first_date"], figures["last_date"]) == (D(2023, 1, 1), D(2024, 3, 1))
+    # e2 (Lavrov in Bamako with Goita): RUS, MLI; e3 (the AES in Mali): MLI and the members NER, BFA.
+    assert figures["countries"] == 4
+    # Burkina Faso takes part only through the AES's membership.
+    assert queries.overview(tiny_store, Filters(countries=("BFA",)))["countries"] == 3
 
 
 def test_counts_never_finer_than_the_date_precision(tiny_store):

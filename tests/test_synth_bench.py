@@ -123,6 +123,9 @@ def test_fast_reads_match_a_plain_pandas_computation(synth_store, filters):
     figures = synth_store.overview(filters)
     assert figures["events"] == len(selected)
     assert figures["actors"] == links["actor_id"].nunique()
+    # Countries and sources are counted apart from the fact tables' own country rule: both agree.
+    expected_figures = pandas._figures(selected)
+    assert (figures["countries"], figures["sources"]) == (expected_figures["countries"], expected_figures["sources"])
 
     capital_links = synth_store.capital_links(filters)
     expected_links = expected_capital_links(pandas, selected)

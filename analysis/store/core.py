@@ -862,10 +862,8 @@ class EventStore:
         ))
 
     def event_count(self, filters: Filters) -> int:
-        if filters.is_empty:
-            return self._rows("SELECT COUNT(*) FROM events")[0][0]
-        cte, params, _ = self._fast(filters)
-        return self._rows(f"{cte} SELECT COUNT(*) FROM sel", params)[0][0]
+        """How many events the filters select (from the kept selection span, which every page asks for)."""
+        return self.selection_span(filters)["events"]
 
     _PAGE_COLUMNS = """sel.event_id, sel.date, sel.date_precision, sel.date_end, sel.date_basis,
                    sel.event_type, sel.type_note, sel.mode, sel.summary, sel.topic, sel.origin,
@@ -1140,7 +1138,7 @@ class EventStore:
         # The latest events, newest first: their ids comma-joined, and (date, precision, summary) of each.
         latest = [[links.pop(f"latest_{field}_{rank}").tolist() for field, _, _ in _LATEST_FIELDS]
                   for rank in range(1, LINK_LATEST_IDS + 1)]
-        per_link = [[event for event in events if event[0] is not None and not pd.isna(event[0])]
+        per_link = [[event for event in events if not pd.isna(event[0])]
                     for events in zip(*(zip(*fields, strict=True) for fields in latest), strict=True)]
         links.insert(at + 2, "latest_ids", pd.Series([",".join(e[0] for e in events) for events in per_link],
                                                      index=links.index, dtype=object))
