@@ -15,6 +15,7 @@ from analysis.filters import Filters
 from analysis.importers.load import import_file
 from analysis.schema import PLOVER_TYPES
 from analysis.store import EventStore
+from analysis.store.core import _whole_months
 from analysis.synth import build_synthetic
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -246,6 +247,42 @@ def test_imports_into_a_big_store_keep_the_totals_right(tmp_path):
         cur.execute("COMMIT")
         rebuilt = {f: views(store, f) for f in incremental}
     assert incremental == rebuilt
+
+
+# Selections of one country in whole months (or open-ended): these sum the country totals.
+WHOLE_MONTHS = [(None, None), (dt.date(2019, 1, 1), dt.date(2024, 12, 31)), (dt.date(2021, 3, 1), dt.date(2021, 3, 31)),
+                (None, dt.date(2020, 2, 29)), (dt.date(2022, 6, 1), None)]
+
+
+def test_one_country_in_whole_months_is_read_from_the_country_totals(tmp_path):
+    """Actor and place counts of one country in whole months are summed from total_country_*;
+    the same events selected another way (every origin named) are counted from the facts.
+    Both agree on a synthetic store and again after imports add and replace events."""
+    assert _whole_months(Filters(countries=("MLI",), date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 29)))
+    for start, end in ((dt.date(2024, 2, 2), None), (None, dt.date(2024, 2, 28)), (None, dt.date(2023, 12, 30))):
+        assert not _whole_months(Filters(countries=("MLI",), date_from=start, date_to=end))
+    assert not _whole_months(Filters(countries=("MLI", "NER")))
+    assert not _whole_months(Filters(countries=("MLI",), types=("ASSAULT",)))
+    with EventStore(tmp_path / "store.duckdb") as store:
+        build_synthetic(store, 600, seed=5)
+
+        def check():
+            origins = tuple(store.table("events")["origin"].unique())
+            for start, end in WHOLE_MONTHS:
+                summed = Filters(countries=("MLI",), date_from=start, date_to=end)
+                counted = summed.with_(origins=origins)
+                assert _whole_months(summed) and not _whole_months(counted)
+                for read in (store.actor_event_counts, store.place_counts):
+                    got = read(summed)
+                    assert len(got) and got.to_dict("records") == read(counted).to_dict("records")
+                assert store.overview(summed) == store.overview(counted)
+
+        check()
+        before = store.actor_event_counts(Filters(countries=("MLI",)))
+        for name in ("acled_current.csv", "acled_current_update.csv", "gdelt2_slice.CSV"):
+            import_file(store, "gdelt" if name.startswith("gdelt") else "acled", FIXTURES / name, progress=False)
+        check()
+        assert not store.actor_event_counts(Filters(countries=("MLI",))).equals(before)  # the imports counted
 
 
 @pytest.mark.parametrize("filters", [Filters(countries=("MLI",)),

@@ -106,6 +106,17 @@ DERIVED_DDL = {
         "events BIGINT NOT NULL, latest DATE, type_bits INTEGER, role_bits INTEGER, "
         + ", ".join(f"{column} {kind}" for column, kind in _LATEST_COLUMNS) + ")"
     ),
+    # One country's events per actor and per place, by the months an event's first and last
+    # day fall in: what a selection of one country and whole months sums (see _whole_months)
+    # instead of joining its events with their actors. Recomputed per (country, months) on write.
+    "total_country_actors": (
+        "CREATE TABLE IF NOT EXISTS total_country_actors (country VARCHAR NOT NULL, first_month DATE NOT NULL, "
+        "last_month DATE NOT NULL, a INTEGER NOT NULL, events BIGINT NOT NULL)"
+    ),
+    "total_country_places": (
+        "CREATE TABLE IF NOT EXISTS total_country_places (country VARCHAR NOT NULL, first_month DATE NOT NULL, "
+        "last_month DATE NOT NULL, place_id VARCHAR NOT NULL, events BIGINT NOT NULL, latest DATE NOT NULL)"
+    ),
     "total_figures": (
         "CREATE TABLE IF NOT EXISTS total_figures (events BIGINT, actors BIGINT, countries BIGINT, "
         "sources BIGINT, first_date DATE, last_date DATE)"
@@ -122,7 +133,7 @@ _OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_ev
 _KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 8
+FACTS_VERSION = 9
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
     if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
@@ -345,6 +356,9 @@ _TOUCHED = {
     "touched_pairs": ("a INTEGER, b INTEGER", "SELECT a, b FROM event_pair_facts WHERE {}"),
     "touched_places": ("place_id VARCHAR", "SELECT place_id FROM event_facts WHERE place_id IS NOT NULL AND {}"),
     "touched_links": ("from_p INTEGER, to_p INTEGER", "SELECT from_p, to_p FROM event_leg_facts WHERE {}"),
+    "touched_country_months": ("country VARCHAR, first_month DATE, last_month DATE",
+                               "SELECT country, CAST(date_trunc('month', date) AS DATE), "
+                               "CAST(date_trunc('month', last_date) AS DATE) FROM event_country_facts WHERE {}"),
 }
 # touched table → (total table, key columns, (SELECT over {source}, fact table the source reads)).
 _TOTALS = {
@@ -359,6 +373,41 @@ _TOTALS = {
         "SELECT place_id, COUNT(*), MAX(date) FROM {source} AS f WHERE place_id IS NOT NULL GROUP BY place_id",
         "event_facts")),
 }
+
+
+def _add_month(month: dt.date) -> dt.date:
+    """The first day of the month after ``month`` (a first day)."""
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _whole_months(filters: Filters) -> tuple[str, dt.date | None, dt.date | None] | None:
+    """For a selection of one country and whole months (nothing else): the country and the
+    first days of its first and last months (None when open); otherwise None.
+
+    Such a selection is every event of the country whose last day falls in or after the
+    first month and whose first day falls in or before the last month, which is what
+    total_country_actors and total_country_places are summed over.
+    """
+    if len(filters.countries) != 1 or filters.with_(countries=(), date_from=None, date_to=None) != Filters():
+        return None
+    start, end = filters.date_from, filters.date_to
+    if start is not None and start.day != 1:
+        return None
+    if end is not None and (end + dt.timedelta(days=1)).day != 1:
+        return None
+    return filters.countries[0], start, end.replace(day=1) if end is not None else None
+
+
+def _country_months_cond(months: tuple[str, dt.date | None, dt.date | None]) -> tuple[str, dict]:
+    """The condition on a total_country_* table for what :func:`_whole_months` returned, and its parameters."""
+    country, first, last = months
+    p = _Params()
+    cond = f"country = {p.add('country', country)}"
+    if first is not None:
+        cond += f" AND last_month >= {p.add('first_month', first)}"
+    if last is not None:
+        cond += f" AND first_month <= {p.add('last_month', last)}"
+    return cond, p.values
 
 
 def _sorted_days(days: Iterable) -> list[dt.date]:
@@ -753,6 +802,7 @@ class EventStore:
             cur.execute("DELETE FROM total_links")
             legs = "SELECT k, from_p, to_p, role_bits, type_bits, date FROM event_leg_facts"
         cur.execute(f"INSERT INTO total_links WITH {_links_ctes(legs)} SELECT * FROM links")
+        EventStore._refresh_country_totals(cur, partial)
         cur.execute("DELETE FROM total_figures")
         cur.execute(
             """INSERT INTO total_figures SELECT
@@ -762,6 +812,54 @@ class EventStore:
                 (SELECT COUNT(DISTINCT source_id) FROM event_source_facts),
                 (SELECT MIN(date) FROM event_facts),
                 (SELECT MAX(end_date) FROM event_facts)"""
+        )
+
+    @staticmethod
+    def _refresh_country_totals(cur, partial: bool) -> None:
+        """Recompute total_country_actors and total_country_places: all of them, or (``partial``)
+        the (country, first month, last month) groups that touched_country_months names."""
+        groups = ("SELECT f.country, f.k, f.date, f.place_id, "
+                  "CAST(date_trunc('month', f.date) AS DATE) AS first_month, "
+                  "CAST(date_trunc('month', f.last_date) AS DATE) AS last_month FROM event_country_facts f")
+        params: dict = {}
+        if partial:
+            first, last = cur.execute(
+                "SELECT MIN(first_month), MAX(last_month) FROM touched_country_months").fetchone()
+            if first is None:
+                return
+            for total in ("total_country_actors", "total_country_places"):
+                cur.execute(
+                    f"""DELETE FROM {total} WHERE EXISTS (SELECT 1 FROM touched_country_months x
+                    WHERE x.country = {total}.country AND x.first_month = {total}.first_month
+                      AND x.last_month = {total}.last_month)"""
+                )
+            # Only the touched months' rows are read (the date bounds skip whole blocks).
+            params = {"first_month": first, "after_last_month": _add_month(last)}
+            groups = f"""SELECT g.* FROM ({groups}
+                    WHERE f.date >= $first_month AND f.last_date < $after_last_month) AS g
+                JOIN (SELECT DISTINCT * FROM touched_country_months) AS x
+                  ON x.country = g.country AND x.first_month = g.first_month AND x.last_month = g.last_month"""
+            dates = " AND x.date >= $first_month AND x.last_date < $after_last_month"
+        else:
+            cur.execute("DELETE FROM total_country_actors")
+            cur.execute("DELETE FROM total_country_places")
+            dates = ""
+        cur.execute(
+            f"""INSERT INTO total_country_actors
+            SELECT g.country, g.first_month, g.last_month, x.a, COUNT(*)
+            FROM ({groups}) AS g JOIN event_actor_facts x ON x.k = g.k
+            WHERE TRUE{dates}
+            GROUP BY g.country, g.first_month, g.last_month, x.a
+            ORDER BY g.country, g.first_month""",
+            params,
+        )
+        cur.execute(
+            f"""INSERT INTO total_country_places
+            SELECT g.country, g.first_month, g.last_month, g.place_id, COUNT(*), MAX(g.date)
+            FROM ({groups}) AS g WHERE g.place_id IS NOT NULL
+            GROUP BY g.country, g.first_month, g.last_month, g.place_id
+            ORDER BY g.country, g.first_month""",
+            params,
         )
 
     def add_unknown_names(self, rows: list[dict]) -> None:
@@ -1080,6 +1178,10 @@ class EventStore:
         def count() -> pd.DataFrame:
             if filters.is_empty:
                 cte, params = "WITH counted AS (SELECT place_id, events, latest FROM total_places)", {}
+            elif months := _whole_months(filters):
+                where, params = _country_months_cond(months)
+                cte = ("WITH counted AS (SELECT place_id, CAST(SUM(events) AS BIGINT) AS events, MAX(latest) AS latest "
+                       f"FROM total_country_places WHERE {where} GROUP BY place_id)")
             else:
                 cte, params, _ = self._fast(filters)
                 cte += (", counted AS (SELECT place_id, COUNT(*) AS events, MAX(date) AS latest FROM sel "
@@ -1170,6 +1272,10 @@ class EventStore:
         def count() -> pd.DataFrame:
             if filters.is_empty:
                 return self._df("SELECT a, events FROM total_actors")
+            if months := _whole_months(filters):
+                where, params = _country_months_cond(months)
+                return self._df(f"SELECT a, CAST(SUM(events) AS BIGINT) AS events FROM total_country_actors "
+                                f"WHERE {where} GROUP BY a", params)
             cte, params, p = self._fast(filters)
             return self._df(
                 f"""{cte}
