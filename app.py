@@ -12,12 +12,15 @@ from analysis.queries import TIMELINE_LISTED, count_label, date_label
 
 MARKS = 500  # up to this many events the small timeline draws each one; beyond, it counts them per month
 LATEST = min(8, TIMELINE_LISTED)  # latest events listed in full (from the timeline's events when drawn)
+ARCS, PLACES, NETWORK = 100, 300, 15  # the small map's arcs and places, the small network's actors
+SMALL = (440, 340)  # the small map and network (width, height)
 
 view = ui.start_page("Overview", ":material/dashboard:")
-figures_now = view.query("overview")
-if not figures_now["events"]:
+if not view.query("selection_span")["events"]:
     ui.empty("No events match these filters. Widen the dates or clear some filters in the sidebar.")
     st.stop()
+data = view.chart("overview", MARKS, ARCS, NETWORK, LATEST, 6, 560, 320, PLACES, SMALL)
+figures_now = data["figures"]
 
 first, last = figures_now["first_date"], figures_now["last_date"]
 span = date_label(first, "month") if first and last and first.strftime("%Y%m") == last.strftime("%Y%m") \
@@ -34,13 +37,11 @@ for cell, (label, value, exact) in zip(cells, (
 timeline_col, latest_col = st.columns([3, 2])
 with timeline_col:
     st.subheader("Timeline", anchor=False)
-    if figures_now["events"] <= MARKS:
-        fig, timeline_events, _ = view.chart("timeline", "country", MARKS, 6, 560, compact_height=320)
-        latest = timeline_events.head(LATEST)  # the timeline's newest events come with their sources
+    if data["timeline"] is not None:
+        fig = data["timeline_figure"]
     else:
         # Too many events to tell apart in a small chart: their number per month, by type.
-        fig = view.chart("monthly", compact_height=320)[0]
-        latest = view.query("events_with_details", limit=LATEST)
+        fig = data["monthly_figure"]
         st.caption(f"{figures_now['events']:,} events: too many to draw one by one here, so they are counted "
                    "per month.")
     st.plotly_chart(fig, key="overview_timeline", config={"displayModeBar": False})
@@ -48,23 +49,21 @@ with timeline_col:
 with latest_col:
     st.subheader("Latest events", anchor=False)
     with st.container(height=330, border=False):
-        ui.event_list(latest, figures.TYPE_COLORS)
+        ui.event_list(data["latest"], figures.TYPE_COLORS)
     view.link("pages/4_Events.py", "All events, with search and downloads")
 
 map_col, actors_col = st.columns(2)
 with map_col:
     st.subheader("Map", anchor=False)
-    deck = view.chart("links_map", "type", "offline", 100, 300, (440, 340))[0]
-    if deck is None:
+    if data["deck"] is None:
         ui.empty("No event in this selection has a place.")
     else:
-        st.pydeck_chart(deck, height=340, key="overview_map")
+        st.pydeck_chart(data["deck"], height=SMALL[1], key="overview_map")
     view.link("pages/2_Map.py", "Open the map")
 with actors_col:
     st.subheader("Actors", anchor=False)
-    fig = view.chart("small_network", 15, (440, 340))
-    if fig is None:
+    if data["network"] is None:
         ui.empty("No two actors take part in the same event in this selection.")
     else:
-        st.plotly_chart(fig, key="overview_network", config={"displayModeBar": False})
+        st.plotly_chart(data["network"], key="overview_network", config={"displayModeBar": False})
     view.link("pages/3_Actors.py", "Open the actors")

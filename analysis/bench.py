@@ -65,15 +65,9 @@ def store_page(store: EventStore, page: str, filters: Filters):
         return (header, store.event_search_count(filters),
                 queries.events_with_details(store, filters, limit=PAGE_ROWS))
     if page == "overview":
-        # Up to OVERVIEW_MARKS events the small timeline draws each one and the latest events
-        # are its head; beyond, it counts them per month and the latest are read apart (app.py).
-        header = (header, queries.overview(store, filters))
-        timeline = (queries.timeline_data(store, filters, by="country", limit=OVERVIEW_MARKS)
-                    if header[1]["events"] <= OVERVIEW_MARKS else
-                    (store.counts_over_time(filters, "month"),
-                     queries.events_with_details(store, filters, limit=OVERVIEW_LATEST)))
-        return (header, timeline, queries.top_capital_links(store, filters, OVERVIEW_ARCS),
-                store.place_counts(filters), queries.top_actors(store, filters, OVERVIEW_NETWORK))
+        # What app.py shows, read as it reads it (a few queries at once).
+        return header, queries.overview_data(store, filters, OVERVIEW_MARKS, OVERVIEW_ARCS, OVERVIEW_NETWORK,
+                                             OVERVIEW_LATEST)
     raise ValueError(page)
 
 

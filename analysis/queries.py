@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 import pandas as pd
@@ -400,3 +401,43 @@ def actor_partner_pairs(store: EventStore, filters: Filters, actor_id: str) -> p
 def top_pairs(store: EventStore, filters: Filters, limit: int = 200) -> pd.DataFrame:
     """The ``limit`` pairs of actors seen together most often."""
     return store.cooccurrence_pairs(filters, limit=limit)
+
+
+# The Overview's parts are independent reads: a few run at once (each on its own cursor).
+# On two cores one small query leaves the other core mostly idle, and converting a result
+# to pandas holds the GIL while DuckDB, which releases it, runs the next query.
+OVERVIEW_WORKERS = 3
+_overview_pool = ThreadPoolExecutor(OVERVIEW_WORKERS, thread_name_prefix="overview")
+
+
+def overview_data(store: EventStore, filters: Filters, marks: int = 500, arcs: int = 100, network_top: int = 15,
+                  latest: int = 8, max_lanes: int = 10) -> dict:
+    """Everything the Overview shows, read a few queries at a time.
+
+    ``figures``: the headline figures; up to ``marks`` events, ``timeline`` (events, lanes)
+    of every event, else ``monthly`` counts per month and type (the other is None);
+    ``latest``: the ``latest`` newest events with details; ``links`` and ``link_count``:
+    the ``arcs`` busiest map arcs and how many there are; ``places``: place counts;
+    ``actors``, ``pairs``, ``actor_count``: the ``network_top`` busiest actors and their pairs.
+    """
+    drawn = store.selection_span(filters)["events"] <= marks
+    tasks = {  # the longest first
+        "links": lambda: top_capital_links(store, filters, arcs),
+        "actors": lambda: top_actors(store, filters, network_top),  # keeps the actor counts for the figures
+        "sources": lambda: store.source_count(filters),
+        "places": lambda: place_counts(store, filters),
+        "timeline": lambda: timeline_data(store, filters, by="country", limit=marks, max_lanes=max_lanes)
+        if drawn else None,
+        "monthly": lambda: None if drawn else counts_over_time(store, filters, "month"),
+        "latest": lambda: None if drawn else events_with_details(store, filters, limit=latest),
+    }
+    done = {name: future.result() for name, future in
+            [(name, _overview_pool.submit(task)) for name, task in tasks.items()]}
+    (links, link_count), (actors, pairs, actor_count) = done["links"], done["actors"]
+    return {
+        "figures": overview(store, filters),  # from the counts kept above
+        "timeline": done["timeline"], "monthly": done["monthly"],
+        "latest": done["timeline"][0].head(latest) if drawn else done["latest"],
+        "links": links, "link_count": link_count, "places": done["places"],
+        "actors": actors, "pairs": pairs, "actor_count": actor_count,
+    }

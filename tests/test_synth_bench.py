@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import queries
 from analysis.__main__ import main
 from analysis.bench import FILTERS, PAGES, PandasBaseline
 from analysis.filters import Filters
@@ -283,6 +284,36 @@ def test_one_country_in_whole_months_is_read_from_the_country_totals(tmp_path):
             import_file(store, "gdelt" if name.startswith("gdelt") else "acled", FIXTURES / name, progress=False)
         check()
         assert not store.actor_event_counts(Filters(countries=("MLI",))).equals(before)  # the imports counted
+
+
+@pytest.mark.parametrize("filters", [Filters(), FILTERS["one-country-year"],
+                                     Filters(countries=("NER",), types=("AID",))],
+                         ids=["all", "Mali-2024", "Niger-aid"])
+def test_overview_data_read_at_once_equals_each_read_alone(tmp_path, filters):
+    """The Overview reads its parts on several threads; each part equals the same read made
+    alone on a fresh handle, whichever of the timeline and the monthly counts it draws."""
+    path = tmp_path / "store.duckdb"
+    with EventStore(path) as store:
+        build_synthetic(store, 1500, seed=6)
+    with EventStore(path, read_only=True) as store, EventStore(path, read_only=True) as alone:
+        for _ in range(3):  # again after the results kept by the first round
+            data = queries.overview_data(store, filters, marks=400, arcs=20, network_top=8, latest=5)
+            alone.forget_kept_results()
+            events = alone.event_count(filters)
+            assert data["figures"] == alone.overview(filters) and data["figures"]["events"] == events > 0
+            if events <= 400:
+                timeline = queries.timeline_data(alone, filters, by="country", limit=400)
+                assert data["monthly"] is None and data["timeline"][0].equals(timeline[0])
+                assert data["latest"].equals(timeline[0].head(5))
+            else:
+                assert data["timeline"] is None
+                assert data["monthly"].equals(queries.counts_over_time(alone, filters, "month"))
+                assert data["latest"].equals(queries.events_with_details(alone, filters, limit=5))
+            links, link_count = queries.top_capital_links(alone, filters, 20)
+            assert data["links"].equals(links) and data["link_count"] == link_count
+            assert data["places"].equals(alone.place_counts(filters))
+            actors, pairs, count = queries.top_actors(alone, filters, 8)
+            assert data["actors"].equals(actors) and data["pairs"].equals(pairs) and data["actor_count"] == count
 
 
 @pytest.mark.parametrize("filters", [Filters(countries=("MLI",)),

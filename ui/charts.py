@@ -33,6 +33,10 @@ def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int,
     ``compact_height`` gives the Overview's small version: no milestones, legend or axis title.
     """
     events, lanes = queries.timeline_data(_store(), filters, by=lane, limit=limit, max_lanes=ALL_LANES)
+    return _timeline_figure(events, lanes, lane, max_lanes, width, compact_height), events, lanes
+
+
+def _timeline_figure(events, lanes, lane: str, max_lanes: int, width: int, compact_height: int | None) -> dict:
     fig = figures.timeline_figure(events, lanes, lane_title="Country" if lane == "country" else "Actor",
                                   milestones=() if compact_height else figures.default_milestones(),
                                   max_lanes=max_lanes, width_hint=width)
@@ -42,7 +46,7 @@ def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int,
         fig.update_yaxes(title_text=None)
         # The note on events left off the axis does not fit the small version; the Timeline page shows it.
         fig.update_xaxes(title_text=None)
-    return fig.to_dict(), events, lanes
+    return fig.to_dict()
 
 
 @st.cache_data(max_entries=64, show_spinner="Counting events per month …")
@@ -52,10 +56,14 @@ def monthly(path: str, version: tuple, filters: Filters, compact_height: int | N
     ``compact_height`` gives the Overview's small version: no legend, tighter margins.
     """
     counts = queries.counts_over_time(_store(), filters, "month")
+    return _monthly_figure(counts, compact_height), counts
+
+
+def _monthly_figure(counts, compact_height: int | None) -> dict:
     fig = figures.monthly_counts_figure(counts)
     if compact_height:
         fig.update_layout(height=compact_height, showlegend=False, margin={"l": 60, "r": 10, "t": 30, "b": 30})
-    return fig.to_dict(), counts
+    return fig.to_dict()
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing the map …")
@@ -64,11 +72,14 @@ def links_map(path: str, version: tuple, filters: Filters, color_by: str, basema
     """The map deck with the busiest arcs and places; also the arcs drawn and the counts of all."""
     links, link_count = queries.top_capital_links(_store(), filters, max_arcs)
     places = queries.place_counts(_store(), filters)
+    return _map_deck(links, places, color_by, basemap, max_places, size), links, link_count, len(places)
+
+
+def _map_deck(links, places, color_by: str, basemap: str, max_places: int, size: tuple[int, int]):
     if links.empty and places.empty:
-        return None, links, 0, 0
-    deck = figures.links_deck(links, places.head(max_places), color_by=color_by, basemap=basemap,
+        return None
+    return figures.links_deck(links, places.head(max_places), color_by=color_by, basemap=basemap,
                               height=size[1], view_size=size)
-    return deck, links, link_count, len(places)
 
 
 @st.cache_data(max_entries=64, show_spinner="Finding who appears with whom …")
@@ -87,12 +98,26 @@ def actor_charts(path: str, version: tuple, filters: Filters, measure: str, heat
     return heatmap.to_dict(), network.to_dict(), actors, pairs, count
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def small_network(path: str, version: tuple, filters: Filters, top: int, size: tuple[int, int]):
-    """The Overview's small network of the busiest actors (None when no two appear together)."""
-    actors, pairs, _ = queries.top_actors(_store(), filters, top)
+def _small_network(actors, pairs, top: int, size: tuple[int, int]) -> dict | None:
     if pairs.empty:
         return None
     fig = figures.network_figure(pairs, actors, measure="together", top=top, labels=6, size=size)
     fig.update_layout(showlegend=False, title=None)
     return fig.to_dict()
+
+
+@st.cache_data(max_entries=64, show_spinner="Reading the overview …")
+def overview(path: str, version: tuple, filters: Filters, marks: int, arcs: int, network_top: int, latest: int,
+             max_lanes: int, width: int, compact_height: int, max_places: int, size: tuple[int, int]):
+    """What the Overview shows (``queries.overview_data``, read a few queries at once) with its
+    small charts: ``timeline_figure`` (each event, up to ``marks``) or else ``monthly_figure``,
+    ``deck`` (None without places) and ``network`` (None without pairs)."""
+    data = queries.overview_data(_store(), filters, marks=marks, arcs=arcs, network_top=network_top,
+                                 latest=latest, max_lanes=ALL_LANES)
+    if data["timeline"] is not None:
+        data["timeline_figure"] = _timeline_figure(*data["timeline"], "country", max_lanes, width, compact_height)
+    else:
+        data["monthly_figure"] = _monthly_figure(data["monthly"], compact_height)
+    data["deck"] = _map_deck(data["links"], data["places"], "type", "offline", max_places, size)
+    data["network"] = _small_network(data["actors"], data["pairs"], network_top, size)
+    return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -439,6 +440,7 @@ class EventStore:
         self._generation = 0
         self._seen_version: tuple | None = None
         self._kept_results: dict = {}  # see _kept
+        self._kept_lock = threading.Lock()  # a page reads several results at once (queries.overview_data)
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -519,7 +521,10 @@ class EventStore:
         if memo_key in memo:
             return memo[memo_key]
         value = compute()
-        self._kept_results = {**dict(list(memo.items())[-(self._KEPT - 1):]), memo_key: value}
+        with self._kept_lock:  # another thread may have kept a result meanwhile: add to the newest
+            memo = self._kept_results
+            if memo_key[0] == self._generation:
+                self._kept_results = {**dict(list(memo.items())[-(self._KEPT - 1):]), memo_key: value}
         return value
 
     def forget_kept_results(self) -> None:
@@ -921,13 +926,6 @@ class EventStore:
             rows = self._rows("SELECT events, actors, countries, sources, first_date, last_date FROM total_figures")
             if rows:
                 return dict(zip(keys, rows[0], strict=True))
-        cte, params, p = self._fast(filters)
-        sources = self._rows(
-            f"""{cte}
-            SELECT COUNT(DISTINCT s.source_id) FROM event_source_facts s JOIN sel ON sel.k = s.k
-            WHERE TRUE{_date_conds(filters, p, 's')}""",
-            params,
-        )[0][0]
         span = self.selection_span(filters)
         # Actors and countries are counted from the selection's actor and place counts, which
         # the page's charts then reuse. An event matches a country by an actor's country or
@@ -935,8 +933,25 @@ class EventStore:
         actors, places = self._actor_counts(filters), self._place_counts(filters)
         of_actors = self._actor_countries()
         countries = pd.concat([of_actors.loc[of_actors["a"].isin(actors["a"]), "country"], places["country"]]).nunique()
-        return {"events": span["events"], "actors": len(actors), "countries": countries, "sources": sources,
+        return {"events": span["events"], "actors": len(actors), "countries": countries,
+                "sources": self.source_count(filters),
                 "first_date": span["first_date"], "last_date": span["last_date"]}
+
+    def source_count(self, filters: Filters) -> int:
+        """How many distinct sources report the selected events."""
+        def count() -> int:
+            if filters.is_empty:
+                rows = self._rows("SELECT sources FROM total_figures")
+                if rows:
+                    return rows[0][0]
+            cte, params, p = self._fast(filters)
+            return self._rows(
+                f"""{cte}
+                SELECT COUNT(DISTINCT s.source_id) FROM event_source_facts s JOIN sel ON sel.k = s.k
+                WHERE TRUE{_date_conds(filters, p, 's')}""",
+                params,
+            )[0][0]
+        return self._kept("source count", filters, count)
 
     def selection_span(self, filters: Filters) -> dict:
         """How many events the filters select, and the first and last day they cover
@@ -1164,7 +1179,7 @@ class EventStore:
                 CAST(SUM(n) AS BIGINT) AS events
             FROM bucketed
             GROUP BY period_unit, event_type, period
-            ORDER BY period, event_type
+            ORDER BY period, event_type, period_unit
             """,
             params,
         )
