@@ -406,7 +406,7 @@ def top_pairs(store: EventStore, filters: Filters, limit: int = 200) -> pd.DataF
 # The Overview's parts are independent reads: a few run at once (each on its own cursor).
 # On two cores one small query leaves the other core mostly idle, and converting a result
 # to pandas holds the GIL while DuckDB, which releases it, runs the next query.
-OVERVIEW_WORKERS = 3
+OVERVIEW_WORKERS = 4
 _overview_pool = ThreadPoolExecutor(OVERVIEW_WORKERS, thread_name_prefix="overview")
 
 
@@ -421,22 +421,23 @@ def overview_data(store: EventStore, filters: Filters, marks: int = 500, arcs: i
     ``actors``, ``pairs``, ``actor_count``: the ``network_top`` busiest actors and their pairs.
     """
     drawn = store.selection_span(filters)["events"] <= marks
-    tasks = {  # the longest first
+    # The longest first: the events listed in full are a chain of small reads.
+    tasks = {
+        **({"timeline": lambda: timeline_data(store, filters, by="country", limit=marks, max_lanes=max_lanes)}
+           if drawn else {"latest": lambda: events_with_details(store, filters, limit=latest)}),
         "links": lambda: top_capital_links(store, filters, arcs),
         "actors": lambda: top_actors(store, filters, network_top),  # keeps the actor counts for the figures
         "sources": lambda: store.source_count(filters),
+        **({} if drawn else {"monthly": lambda: counts_over_time(store, filters, "month")}),
         "places": lambda: place_counts(store, filters),
-        "timeline": lambda: timeline_data(store, filters, by="country", limit=marks, max_lanes=max_lanes)
-        if drawn else None,
-        "monthly": lambda: None if drawn else counts_over_time(store, filters, "month"),
-        "latest": lambda: None if drawn else events_with_details(store, filters, limit=latest),
+        "countries": store.actor_countries,  # for the figures' count of countries
     }
     done = {name: future.result() for name, future in
             [(name, _overview_pool.submit(task)) for name, task in tasks.items()]}
     (links, link_count), (actors, pairs, actor_count) = done["links"], done["actors"]
     return {
         "figures": overview(store, filters),  # from the counts kept above
-        "timeline": done["timeline"], "monthly": done["monthly"],
+        "timeline": done.get("timeline"), "monthly": done.get("monthly"),
         "latest": done["timeline"][0].head(latest) if drawn else done["latest"],
         "links": links, "link_count": link_count, "places": done["places"],
         "actors": actors, "pairs": pairs, "actor_count": actor_count,

@@ -256,7 +256,7 @@ WHOLE_MONTHS = [(None, None), (dt.date(2019, 1, 1), dt.date(2024, 12, 31)), (dt.
 
 
 def test_one_country_in_whole_months_is_read_from_the_country_totals(tmp_path):
-    """Actor and place counts of one country in whole months are summed from total_country_*;
+    """Actor, place and map link counts of one country in whole months are summed from total_country_*;
     the same events selected another way (every origin named) are counted from the facts.
     Both agree on a synthetic store and again after imports add and replace events."""
     assert _whole_months(Filters(countries=("MLI",), date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 29)))
@@ -277,6 +277,9 @@ def test_one_country_in_whole_months_is_read_from_the_country_totals(tmp_path):
                     got = read(summed)
                     assert len(got) and got.to_dict("records") == read(counted).to_dict("records")
                 assert store.overview(summed) == store.overview(counted)
+                for limit in (None, 5):
+                    links = store.capital_links(summed, limit=limit)
+                    assert len(links) and links.equals(store.capital_links(counted, limit=limit))
 
         check()
         before = store.actor_event_counts(Filters(countries=("MLI",)))

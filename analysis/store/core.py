@@ -107,7 +107,7 @@ DERIVED_DDL = {
         "events BIGINT NOT NULL, latest DATE, type_bits INTEGER, role_bits INTEGER, "
         + ", ".join(f"{column} {kind}" for column, kind in _LATEST_COLUMNS) + ")"
     ),
-    # One country's events per actor and per place, by the months an event's first and last
+    # One country's events per actor, per place and per map link, by the months an event's first and last
     # day fall in: what a selection of one country and whole months sums (see _whole_months)
     # instead of joining its events with their actors. Recomputed per (country, months) on write.
     "total_country_actors": (
@@ -117,6 +117,11 @@ DERIVED_DDL = {
     "total_country_places": (
         "CREATE TABLE IF NOT EXISTS total_country_places (country VARCHAR NOT NULL, first_month DATE NOT NULL, "
         "last_month DATE NOT NULL, place_id VARCHAR NOT NULL, events BIGINT NOT NULL, latest DATE NOT NULL)"
+    ),
+    "total_country_links": (
+        "CREATE TABLE IF NOT EXISTS total_country_links (country VARCHAR NOT NULL, first_month DATE NOT NULL, "
+        "last_month DATE NOT NULL, from_p INTEGER NOT NULL, to_p INTEGER NOT NULL, events BIGINT NOT NULL, "
+        "latest DATE NOT NULL, type_bits INTEGER NOT NULL, role_bits INTEGER NOT NULL)"
     ),
     "total_figures": (
         "CREATE TABLE IF NOT EXISTS total_figures (events BIGINT, actors BIGINT, countries BIGINT, "
@@ -134,7 +139,7 @@ _OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_ev
 _KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 9
+FACTS_VERSION = 10
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
     if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
@@ -282,7 +287,7 @@ _SELECTION_COLUMNS = ("f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_
                       "f.topic, f.origin, f.place_id")
 
 
-def _links_ctes(legs: str, limited: bool = False) -> str:
+def _links_ctes(legs: str, limited: bool = False, counted: str | None = None) -> str:
     """CTEs ending in ``links``: map links from a query of legs (k, from_p, to_p, role_bits,
     type_bits, date; one row per event and link).
 
@@ -296,6 +301,9 @@ def _links_ctes(legs: str, limited: bool = False) -> str:
     thousands): only those within ``LINK_RECENT_DAYS`` of the link's latest date, and all of
     them only for the links with fewer than ``LINK_LATEST_IDS`` legs in that window. Any leg
     outside the window is older than every leg in it, so the result is the same.
+
+    ``counted`` is a query giving ``counted`` itself from totals (from_p, to_p, events, latest,
+    type_bits, role_bits): the legs are then read only for the chosen links' latest events.
     """
     latest = ", ".join(f"MAX(CASE WHEN r.rank = {rank} THEN e.{source} END) AS latest_{field}_{rank}"
                        for rank in range(1, LINK_LATEST_IDS + 1) for field, source, _ in _LATEST_FIELDS)
@@ -306,17 +314,26 @@ def _links_ctes(legs: str, limited: bool = False) -> str:
             JOIN place_keys kt ON kt.p = c.to_p JOIN places pt ON pt.place_id = kt.place_id
             ORDER BY c.events DESC, pf.name, pt.name, pf.place_id, pt.place_id
             LIMIT $link_limit"""
-    return f"""
-        legs AS MATERIALIZED ({legs})
+    if counted is None:
+        first = f"""legs AS MATERIALIZED ({legs})
         , counted AS MATERIALIZED (
             SELECT from_p, to_p, COUNT(*) AS events, MAX(date) AS latest,
                    BIT_OR(type_bits) AS type_bits, BIT_OR(role_bits) AS role_bits
             FROM legs GROUP BY from_p, to_p
-        )
+        )"""
+        legs = recent_legs = "legs"
+    else:
+        first = f"counted AS MATERIALIZED ({counted})"
+        # Only legs as recent as the window of some chosen link can be in a window.
+        recent_legs = (f"(SELECT * FROM ({legs}) AS all_legs WHERE date >= "
+                       f"(SELECT MIN(latest) FROM chosen) - INTERVAL '{LINK_RECENT_DAYS}' DAY)")
+        legs = f"({legs})"
+    return f"""
+        {first}
         , chosen AS MATERIALIZED ({chosen})
         , recent AS MATERIALIZED (
             SELECT l.from_p, l.to_p, l.k, l.date
-            FROM legs l JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
+            FROM {recent_legs} l JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
             WHERE l.date >= c.latest - INTERVAL '{LINK_RECENT_DAYS}' DAY
         )
         , few AS (SELECT from_p, to_p FROM recent GROUP BY from_p, to_p HAVING COUNT(*) < {LINK_LATEST_IDS})
@@ -324,7 +341,7 @@ def _links_ctes(legs: str, limited: bool = False) -> str:
             SELECT from_p, to_p, k, date FROM recent
             UNION ALL
             SELECT l.from_p, l.to_p, l.k, l.date
-            FROM legs l JOIN few ON few.from_p = l.from_p AND few.to_p = l.to_p
+            FROM {legs} l JOIN few ON few.from_p = l.from_p AND few.to_p = l.to_p
             JOIN chosen c ON c.from_p = l.from_p AND c.to_p = l.to_p
             WHERE l.date < c.latest - INTERVAL '{LINK_RECENT_DAYS}' DAY
         )
@@ -348,6 +365,9 @@ def _links_ctes(legs: str, limited: bool = False) -> str:
         )
     """
 
+
+# Totals of one country by months (see _refresh_country_totals).
+_COUNTRY_TOTALS = ("total_country_actors", "total_country_places", "total_country_links")
 
 # Keys of the totals touched by a write: (columns, SELECT over the fact rows matching {}).
 _TOUCHED = {
@@ -399,10 +419,12 @@ def _whole_months(filters: Filters) -> tuple[str, dt.date | None, dt.date | None
     return filters.countries[0], start, end.replace(day=1) if end is not None else None
 
 
-def _country_months_cond(months: tuple[str, dt.date | None, dt.date | None]) -> tuple[str, dict]:
-    """The condition on a total_country_* table for what :func:`_whole_months` returned, and its parameters."""
+def _country_months_cond(months: tuple[str, dt.date | None, dt.date | None],
+                         p: _Params | None = None) -> tuple[str, dict]:
+    """The condition on a total_country_* table for what :func:`_whole_months` returned, and
+    its parameters (added to ``p`` when given)."""
     country, first, last = months
-    p = _Params()
+    p = p or _Params()
     cond = f"country = {p.add('country', country)}"
     if first is not None:
         cond += f" AND last_month >= {p.add('first_month', first)}"
@@ -821,7 +843,7 @@ class EventStore:
 
     @staticmethod
     def _refresh_country_totals(cur, partial: bool) -> None:
-        """Recompute total_country_actors and total_country_places: all of them, or (``partial``)
+        """Recompute the _COUNTRY_TOTALS: all of them, or (``partial``)
         the (country, first month, last month) groups that touched_country_months names."""
         groups = ("SELECT f.country, f.k, f.date, f.place_id, "
                   "CAST(date_trunc('month', f.date) AS DATE) AS first_month, "
@@ -832,7 +854,7 @@ class EventStore:
                 "SELECT MIN(first_month), MAX(last_month) FROM touched_country_months").fetchone()
             if first is None:
                 return
-            for total in ("total_country_actors", "total_country_places"):
+            for total in _COUNTRY_TOTALS:
                 cur.execute(
                     f"""DELETE FROM {total} WHERE EXISTS (SELECT 1 FROM touched_country_months x
                     WHERE x.country = {total}.country AND x.first_month = {total}.first_month
@@ -846,8 +868,8 @@ class EventStore:
                   ON x.country = g.country AND x.first_month = g.first_month AND x.last_month = g.last_month"""
             dates = " AND x.date >= $first_month AND x.last_date < $after_last_month"
         else:
-            cur.execute("DELETE FROM total_country_actors")
-            cur.execute("DELETE FROM total_country_places")
+            for total in _COUNTRY_TOTALS:
+                cur.execute(f"DELETE FROM {total}")
             dates = ""
         cur.execute(
             f"""INSERT INTO total_country_actors
@@ -863,6 +885,16 @@ class EventStore:
             SELECT g.country, g.first_month, g.last_month, g.place_id, COUNT(*), MAX(g.date)
             FROM ({groups}) AS g WHERE g.place_id IS NOT NULL
             GROUP BY g.country, g.first_month, g.last_month, g.place_id
+            ORDER BY g.country, g.first_month""",
+            params,
+        )
+        cur.execute(
+            f"""INSERT INTO total_country_links
+            SELECT g.country, g.first_month, g.last_month, x.from_p, x.to_p, COUNT(*), MAX(x.date),
+                   BIT_OR(x.type_bits), BIT_OR(x.role_bits)
+            FROM ({groups}) AS g JOIN event_leg_facts x ON x.k = g.k
+            WHERE TRUE{dates}
+            GROUP BY g.country, g.first_month, g.last_month, x.from_p, x.to_p
             ORDER BY g.country, g.first_month""",
             params,
         )
@@ -931,7 +963,7 @@ class EventStore:
         # the page's charts then reuse. An event matches a country by an actor's country or
         # membership or by its place (as in event_country_facts).
         actors, places = self._actor_counts(filters), self._place_counts(filters)
-        of_actors = self._actor_countries()
+        of_actors = self.actor_countries()
         countries = pd.concat([of_actors.loc[of_actors["a"].isin(actors["a"]), "country"], places["country"]]).nunique()
         return {"events": span["events"], "actors": len(actors), "countries": countries,
                 "sources": self.source_count(filters),
@@ -966,8 +998,9 @@ class EventStore:
             return dict(zip(("events", "first_date", "last_date"), row, strict=True))
         return dict(self._kept("span", filters, span))
 
-    def _actor_countries(self) -> pd.DataFrame:
-        """(a, country) for every actor's own country and every member country of a group, kept until a write."""
+    def actor_countries(self) -> pd.DataFrame:
+        """(a, country) for every actor's own country and every member country of a group, kept until a
+        write (the Overview's count of countries; read ahead by queries.overview_data)."""
         return self._kept("actor countries", None, lambda: self._df(
             """SELECT a, country FROM actor_keys WHERE country IS NOT NULL
             UNION ALL
@@ -1229,8 +1262,14 @@ class EventStore:
             cte, params_sel, p = self._fast(filters)
             legs = ("SELECT l.k, l.from_p, l.to_p, l.role_bits, l.type_bits, l.date "
                     f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
+            counted = None
+            if months := _whole_months(filters):
+                where, _ = _country_months_cond(months, p)
+                counted = ("SELECT from_p, to_p, CAST(SUM(events) AS BIGINT) AS events, MAX(latest) AS latest, "
+                           "BIT_OR(type_bits) AS type_bits, BIT_OR(role_bits) AS role_bits "
+                           f"FROM total_country_links WHERE {where} GROUP BY from_p, to_p")
             params.update(params_sel)
-            cte = f"{cte}, {_links_ctes(legs, limited=limit is not None)}"
+            cte = f"{cte}, {_links_ctes(legs, limited=limit is not None, counted=counted)}"
         page = "LIMIT $link_limit" if limit is not None else ""
         links = self._df(
             f"""{cte}
