@@ -16,7 +16,7 @@ from analysis.filters import Filters
 from analysis.importers.load import import_file
 from analysis.schema import PLOVER_TYPES
 from analysis.store import EventStore
-from analysis.store.core import _whole_months
+from analysis.store.core import _country_months
 from analysis.synth import build_synthetic
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -250,29 +250,42 @@ def test_imports_into_a_big_store_keep_the_totals_right(tmp_path):
     assert incremental == rebuilt
 
 
-# Selections of one country in whole months (or open-ended): these sum the country totals.
-WHOLE_MONTHS = [(None, None), (dt.date(2019, 1, 1), dt.date(2024, 12, 31)), (dt.date(2021, 3, 1), dt.date(2021, 3, 31)),
-                (None, dt.date(2020, 2, 29)), (dt.date(2022, 6, 1), None)]
+# Selections of one country and dates: whole months (or open-ended), then partial first or
+# last months, a span inside one month, and one across a year's end.
+COUNTRY_DATES = [(None, None), (dt.date(2019, 1, 1), dt.date(2024, 12, 31)),
+                 (dt.date(2021, 3, 1), dt.date(2021, 3, 31)), (None, dt.date(2020, 2, 29)),
+                 (dt.date(2022, 6, 1), None), (dt.date(2023, 7, 26), None),
+                 (None, dt.date(2021, 11, 15)), (dt.date(2019, 3, 5), dt.date(2024, 10, 20)),
+                 (dt.date(2022, 2, 3), dt.date(2022, 2, 25)), (dt.date(2020, 12, 17), dt.date(2021, 1, 9))]
 
 
-def test_one_country_in_whole_months_is_read_from_the_country_totals(tmp_path):
-    """Actor, place and map link counts of one country in whole months are summed from total_country_*;
-    the same events selected another way (every origin named) are counted from the facts.
-    Both agree on a synthetic store and again after imports add and replace events."""
-    assert _whole_months(Filters(countries=("MLI",), date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 29)))
-    for start, end in ((dt.date(2024, 2, 2), None), (None, dt.date(2024, 2, 28)), (None, dt.date(2023, 12, 30))):
-        assert not _whole_months(Filters(countries=("MLI",), date_from=start, date_to=end))
-    assert not _whole_months(Filters(countries=("MLI", "NER")))
-    assert not _whole_months(Filters(countries=("MLI",), types=("ASSAULT",)))
+def test_one_country_and_dates_are_read_from_the_country_totals(tmp_path):
+    """Actor, place and map link counts of one country and dates are summed from total_country_*
+    (plus the fact rows of partial first and last months); the same events selected another way
+    (every origin named) are counted from the facts alone. Both agree on a synthetic store and
+    again after imports add and replace events."""
+    split = _country_months(Filters(countries=("MLI",), date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 29)))
+    assert (split.first, split.last, split.before, split.after) == (dt.date(2024, 2, 1), dt.date(2024, 2, 1),
+                                                                    None, None)
+    split = _country_months(Filters(countries=("MLI",), date_from=dt.date(2023, 7, 26), date_to=dt.date(2024, 1, 9)))
+    assert (split.first, split.last, split.before, split.after) == (dt.date(2023, 8, 1), dt.date(2023, 12, 1),
+                                                                    dt.date(2023, 8, 1), dt.date(2024, 1, 1))
+    assert _country_months(Filters(countries=("MLI", "NER"))) is None
+    assert _country_months(Filters(countries=("MLI",), types=("ASSAULT",))) is None
     with EventStore(tmp_path / "store.duckdb") as store:
         build_synthetic(store, 600, seed=5)
 
         def check():
             origins = tuple(store.table("events")["origin"].unique())
-            for start, end in WHOLE_MONTHS:
+            # Also a partial month that ends, or begins, on the day of an event dated the 1st.
+            events = store.events_page(Filters(countries=("MLI",)))
+            day = next(d.date() for d, precision in zip(pd.to_datetime(events["date"]), events["date_precision"],
+                                                        strict=True) if d.day == 1 and precision == "day")
+            edges = [(day - dt.timedelta(days=1), None), (None, day + dt.timedelta(days=4))]
+            for start, end in COUNTRY_DATES + edges:
                 summed = Filters(countries=("MLI",), date_from=start, date_to=end)
                 counted = summed.with_(origins=origins)
-                assert _whole_months(summed) and not _whole_months(counted)
+                assert _country_months(summed) and not _country_months(counted)
                 for read in (store.actor_event_counts, store.place_counts):
                     got = read(summed)
                     assert len(got) and got.to_dict("records") == read(counted).to_dict("records")

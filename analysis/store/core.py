@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -108,7 +109,7 @@ DERIVED_DDL = {
         + ", ".join(f"{column} {kind}" for column, kind in _LATEST_COLUMNS) + ")"
     ),
     # One country's events per actor, per place and per map link, by the months an event's first and last
-    # day fall in: what a selection of one country and whole months sums (see _whole_months)
+    # day fall in: what a selection of one country and dates sums (see _country_months)
     # instead of joining its events with their actors. Recomputed per (country, months) on write.
     "total_country_actors": (
         "CREATE TABLE IF NOT EXISTS total_country_actors (country VARCHAR NOT NULL, first_month DATE NOT NULL, "
@@ -401,36 +402,73 @@ def _add_month(month: dt.date) -> dt.date:
     return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _whole_months(filters: Filters) -> tuple[str, dt.date | None, dt.date | None] | None:
-    """For a selection of one country and whole months (nothing else): the country and the
-    first days of its first and last months (None when open); otherwise None.
+class _CountryMonths(NamedTuple):
+    """A selection of one country and dates, split for the country totals (first days of months)."""
 
-    Such a selection is every event of the country whose last day falls in or after the
-    first month and whose first day falls in or before the last month, which is what
-    total_country_actors and total_country_places are summed over.
+    country: str
+    first: dt.date | None  # groups whose last month is this or later (None: no lower bound) …
+    last: dt.date | None  # … and whose first month is this or earlier lie wholly in the selection
+    before: dt.date | None  # selected events ending before this day are read from the facts (partial first month)
+    after: dt.date | None  # so are those starting on or after this day (partial last month)
+
+
+def _country_months(filters: Filters) -> _CountryMonths | None:
+    """For a selection of one country and dates (nothing else), how it reads the country totals; else None.
+
+    An event is selected when its last day is on or after the start and its first day on or
+    before the end. Every event of a (first month, last month) group of the totals is selected
+    when the group's last month begins on or after the start and its first month ends on or
+    before the end; the other selected events lie in a partial first or last month and are
+    counted from the fact rows. With whole months (the usual case) there are none of those.
     """
     if len(filters.countries) != 1 or filters.with_(countries=(), date_from=None, date_to=None) != Filters():
         return None
     start, end = filters.date_from, filters.date_to
-    if start is not None and start.day != 1:
-        return None
-    if end is not None and (end + dt.timedelta(days=1)).day != 1:
-        return None
-    return filters.countries[0], start, end.replace(day=1) if end is not None else None
+    first = last = before = after = None
+    if start is not None:
+        first = start.replace(day=1)
+        if start != first:
+            first = before = _add_month(first)
+    if end is not None:
+        last = end.replace(day=1)
+        if _add_month(last) != end + dt.timedelta(days=1):
+            after, last = last, (last - dt.timedelta(days=1)).replace(day=1)
+    return _CountryMonths(filters.countries[0], first, last, before, after)
 
 
-def _country_months_cond(months: tuple[str, dt.date | None, dt.date | None],
-                         p: _Params | None = None) -> tuple[str, dict]:
-    """The condition on a total_country_* table for what :func:`_whole_months` returned, and
-    its parameters (added to ``p`` when given)."""
-    country, first, last = months
-    p = p or _Params()
-    cond = f"country = {p.add('country', country)}"
-    if first is not None:
-        cond += f" AND last_month >= {p.add('first_month', first)}"
-    if last is not None:
-        cond += f" AND first_month <= {p.add('last_month', last)}"
-    return cond, p.values
+# What each total_country_* table gives a selection (columns as in the table, from its key on):
+# (its rows in whole months, the same columns from the fact rows of partial months). {edge}
+# and {dates} are conditions on fact rows aliased x; sel is the selection (facts_selection).
+_COUNTRY_ROWS = {
+    "actors": ("SELECT a, events FROM total_country_actors WHERE {where}",
+               "SELECT x.a, 1 FROM event_actor_facts x JOIN sel ON sel.k = x.k WHERE {edge}{dates}"),
+    "places": ("SELECT place_id, events, latest FROM total_country_places WHERE {where}",
+               "SELECT x.place_id, 1, x.date FROM sel x WHERE x.place_id IS NOT NULL AND {edge}"),
+    "links": ("SELECT from_p, to_p, events, latest, type_bits, role_bits FROM total_country_links WHERE {where}",
+              "SELECT x.from_p, x.to_p, 1, x.date, x.type_bits, x.role_bits FROM event_leg_facts x "
+              "JOIN sel ON sel.k = x.k WHERE {edge}{dates}"),
+}
+
+
+def _country_rows(kind: str, filters: Filters, months: _CountryMonths, p: _Params) -> str:
+    """A query of the selection's rows of total_country_``kind`` (see _COUNTRY_ROWS), to be
+    summed by key; reads the CTE sel when the selection has partial months. Parameters go to ``p``."""
+    whole, partial = _COUNTRY_ROWS[kind]
+    where = f"country = {p.add('country', months.country)}"
+    if months.first is not None:
+        where += f" AND last_month >= {p.add('first_month', months.first)}"
+    if months.last is not None:
+        where += f" AND first_month <= {p.add('last_month', months.last)}"
+    rows = whole.format(where=where)
+    edges = []
+    if months.before is not None:
+        edges.append(f"x.last_date < {p.add('before', months.before)}")
+    if months.after is not None:
+        edges.append(f"x.date >= {p.add('after', months.after)}")
+    if edges:
+        dates = _date_conds(filters, p, "x") if "{dates}" in partial else ""
+        rows += " UNION ALL " + partial.format(edge=f"({' OR '.join(edges)})", dates=dates)
+    return rows
 
 
 def _sorted_days(days: Iterable) -> list[dt.date]:
@@ -1226,10 +1264,11 @@ class EventStore:
         def count() -> pd.DataFrame:
             if filters.is_empty:
                 cte, params = "WITH counted AS (SELECT place_id, events, latest FROM total_places)", {}
-            elif months := _whole_months(filters):
-                where, params = _country_months_cond(months)
-                cte = ("WITH counted AS (SELECT place_id, CAST(SUM(events) AS BIGINT) AS events, MAX(latest) AS latest "
-                       f"FROM total_country_places WHERE {where} GROUP BY place_id)")
+            elif months := _country_months(filters):
+                cte, params, p = self._fast(filters)
+                cte += (", counted AS (SELECT place_id, CAST(SUM(events) AS BIGINT) AS events, MAX(latest) AS latest "
+                        f"FROM ({_country_rows('places', filters, months, p)}) AS r(place_id, events, latest) "
+                        "GROUP BY place_id)")
             else:
                 cte, params, _ = self._fast(filters)
                 cte += (", counted AS (SELECT place_id, COUNT(*) AS events, MAX(date) AS latest FROM sel "
@@ -1263,11 +1302,11 @@ class EventStore:
             legs = ("SELECT l.k, l.from_p, l.to_p, l.role_bits, l.type_bits, l.date "
                     f"FROM event_leg_facts l JOIN sel ON sel.k = l.k WHERE TRUE{_date_conds(filters, p, 'l')}")
             counted = None
-            if months := _whole_months(filters):
-                where, _ = _country_months_cond(months, p)
+            if months := _country_months(filters):
                 counted = ("SELECT from_p, to_p, CAST(SUM(events) AS BIGINT) AS events, MAX(latest) AS latest, "
                            "BIT_OR(type_bits) AS type_bits, BIT_OR(role_bits) AS role_bits "
-                           f"FROM total_country_links WHERE {where} GROUP BY from_p, to_p")
+                           f"FROM ({_country_rows('links', filters, months, p)}) "
+                           "AS r(from_p, to_p, events, latest, type_bits, role_bits) GROUP BY from_p, to_p")
             params.update(params_sel)
             cte = f"{cte}, {_links_ctes(legs, limited=limit is not None, counted=counted)}"
         page = "LIMIT $link_limit" if limit is not None else ""
@@ -1326,11 +1365,11 @@ class EventStore:
         def count() -> pd.DataFrame:
             if filters.is_empty:
                 return self._df("SELECT a, events FROM total_actors")
-            if months := _whole_months(filters):
-                where, params = _country_months_cond(months)
-                return self._df(f"SELECT a, CAST(SUM(events) AS BIGINT) AS events FROM total_country_actors "
-                                f"WHERE {where} GROUP BY a", params)
             cte, params, p = self._fast(filters)
+            if months := _country_months(filters):
+                return self._df(f"{cte} SELECT a, CAST(SUM(events) AS BIGINT) AS events "
+                                f"FROM ({_country_rows('actors', filters, months, p)}) AS r(a, events) GROUP BY a",
+                                params)
             return self._df(
                 f"""{cte}
                 SELECT x.a, COUNT(*) AS events FROM event_actor_facts x JOIN sel ON sel.k = x.k
