@@ -254,8 +254,14 @@ def facts_selection(filters: Filters, params: _Params) -> str:
     date conditions are repeated on each fact table so that whole blocks are skipped.
     """
     conds = "TRUE" + _date_conds(filters, params, "f")
-    if filters.countries:
+    if len(filters.countries) == 1:
         conds += f" AND f.country IN {params.in_list('country', filters.countries)}"
+    elif filters.countries:
+        # An event matching several of the countries has a row for each: its keys are
+        # looked up in the country rows, its selection columns read once from event_facts
+        # (about half the time of a DISTINCT over the country rows at 10M).
+        conds += (f" AND f.k IN (SELECT c.k FROM event_country_facts c WHERE c.country IN "
+                  f"{params.in_list('country', filters.countries)}{_date_conds(filters, params, 'c')})")
     if filters.types:
         conds += f" AND f.event_type IN {params.in_list('type', filters.types)}"
     if filters.topics:
@@ -272,9 +278,8 @@ def facts_selection(filters: Filters, params: _Params) -> str:
             f" AND f.k IN (SELECT x.k FROM event_source_facts x JOIN sources so ON so.source_id = x.source_id "
             f"WHERE so.outlet IN {params.in_list('outlet', filters.outlets)}{_date_conds(filters, params, 'x')})"
         )
-    source = "event_country_facts" if filters.countries else "event_facts"
-    distinct = "DISTINCT " if len(filters.countries) > 1 else ""
-    return f"WITH sel AS (SELECT {distinct}{_SELECTION_COLUMNS} FROM {source} f WHERE {conds})"
+    source = "event_country_facts" if len(filters.countries) == 1 else "event_facts"
+    return f"WITH sel AS (SELECT {_SELECTION_COLUMNS} FROM {source} f WHERE {conds})"
 
 
 # A text search ($search, lower case with % around it) in summaries, actor names and evidence.
