@@ -193,6 +193,17 @@ def test_text_from_the_data_is_never_html(db_path):
     assert "<b>bold</b>" not in cards
 
 
+@pytest.mark.parametrize("page", ["app.py", "pages/2_Map.py", "pages/3_Actors.py"])
+def test_dates_at_the_ends_of_the_calendar_do_not_break_a_page(db_path, store, page):
+    """A hand-written link may carry any ISO date; one country read from its totals used to
+    fail on months past year 9999."""
+    at = run_page(page, {"country": "MLI", "from": "2024-01-01", "to": "9999-12-31"})
+    assert_clean(at)
+    if page == "app.py":
+        expected = queries.overview(store, Filters(countries=("MLI",), date_from=dt.date(2024, 1, 1)))
+        assert expected["events"] > 0 and metric_values(at)["Events"] == str(expected["events"])
+
+
 def test_dates_out_of_order_are_swapped(db_path, store):
     at = run_page("app.py", {"from": "2025-01-01", "to": "2024-01-01"})
     assert_clean(at)

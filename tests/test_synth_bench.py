@@ -271,6 +271,9 @@ def test_one_country_and_dates_are_read_from_the_country_totals(tmp_path):
     assert (split.first, split.last, split.before, split.after) == (dt.date(2023, 8, 1), dt.date(2023, 12, 1),
                                                                     dt.date(2023, 8, 1), dt.date(2024, 1, 1))
     assert _country_months(Filters(countries=("MLI", "NER"))) is None
+    # Dates at the ends of the calendar (a hand-written link) are read from the facts.
+    for start, end in ((None, dt.date(9999, 12, 31)), (dt.date(9999, 12, 2), None), (None, dt.date(1, 1, 15))):
+        assert _country_months(Filters(countries=("MLI",), date_from=start, date_to=end)) is None
     assert _country_months(Filters(countries=("MLI",), types=("ASSAULT",))) is None
     with EventStore(tmp_path / "store.duckdb") as store:
         build_synthetic(store, 600, seed=5)
@@ -295,7 +298,9 @@ def test_one_country_and_dates_are_read_from_the_country_totals(tmp_path):
                     assert len(links) and links.equals(store.capital_links(counted, limit=limit))
 
         check()
-        before = store.actor_event_counts(Filters(countries=("MLI",)))
+        whole = store.actor_event_counts(Filters(countries=("MLI",)))
+        assert store.actor_event_counts(Filters(countries=("MLI",), date_to=dt.date(9999, 12, 31))).equals(whole)
+        before = whole
         for name in ("acled_current.csv", "acled_current_update.csv", "gdelt2_slice.CSV"):
             import_file(store, "gdelt" if name.startswith("gdelt") else "acled", FIXTURES / name, progress=False)
         check()

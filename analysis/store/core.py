@@ -430,14 +430,17 @@ def _country_months(filters: Filters) -> _CountryMonths | None:
         return None
     start, end = filters.date_from, filters.date_to
     first = last = before = after = None
-    if start is not None:
-        first = start.replace(day=1)
-        if start != first:
-            first = before = _add_month(first)
-    if end is not None:
-        last = end.replace(day=1)
-        if _add_month(last) != end + dt.timedelta(days=1):
-            after, last = last, (last - dt.timedelta(days=1)).replace(day=1)
+    try:
+        if start is not None:
+            first = start.replace(day=1)
+            if start != first:
+                first = before = _add_month(first)
+        if end is not None:
+            last = end.replace(day=1)
+            if _add_month(last) != end + dt.timedelta(days=1):
+                after, last = last, (last - dt.timedelta(days=1)).replace(day=1)
+    except (OverflowError, ValueError):  # a month beyond year 1 or 9999 (a hand-written link): read the facts
+        return None
     return _CountryMonths(filters.countries[0], first, last, before, after)
 
 
