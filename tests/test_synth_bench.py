@@ -14,7 +14,7 @@ from analysis.__main__ import main
 from analysis.bench import FILTERS, PAGES, PandasBaseline
 from analysis.filters import Filters
 from analysis.importers.load import import_file
-from analysis.schema import PLOVER_TYPES
+from analysis.schema import PLOVER_TYPES, is_iso3
 from analysis.store import EventStore
 from analysis.store.core import _country_months
 from analysis.synth import build_synthetic
@@ -34,6 +34,8 @@ CHECKED_FILTERS = [
     Filters(),
     FILTERS["one-country-year"],
     Filters(countries=("NER", "RUS"), types=("CONSULT", "AGREE", "ASSAULT")),
+    Filters(countries=("BFA", "MLI", "NER"), date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)),  # a bloc
+    Filters(countries=("BFA", "MLI", "NER"), types=("COOPERATE", "AID")),
     Filters(date_from=dt.date(2021, 3, 5)),
     Filters(date_to=dt.date(2019, 6, 30), origins=("acled", "curated")),
     Filters(actors=("syn:state:RUS",), topics=("russia-aes",)),
@@ -260,10 +262,10 @@ COUNTRY_DATES = [(None, None), (dt.date(2019, 1, 1), dt.date(2024, 12, 31)),
 
 
 def test_one_country_and_dates_are_read_from_the_country_totals(tmp_path):
-    """Actor, place and map link counts of one country and dates are summed from total_country_*
-    (plus the fact rows of partial first and last months); the same events selected another way
-    (every origin named) are counted from the facts alone. Both agree on a synthetic store and
-    again after imports add and replace events."""
+    """Actor, place and map link counts of one country (or the Alliance's three) and dates are
+    summed from total_country_* (plus the fact rows of partial first and last months); the same
+    events selected another way (every origin named) are counted from the facts alone. Both
+    agree on a synthetic store and again after imports add and replace events."""
     split = _country_months(Filters(countries=("MLI",), date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 29)))
     assert (split.first, split.last, split.before, split.after) == (dt.date(2024, 2, 1), dt.date(2024, 2, 1),
                                                                     None, None)
@@ -285,8 +287,9 @@ def test_one_country_and_dates_are_read_from_the_country_totals(tmp_path):
             day = next(d.date() for d, precision in zip(pd.to_datetime(events["date"]), events["date_precision"],
                                                         strict=True) if d.day == 1 and precision == "day")
             edges = [(day - dt.timedelta(days=1), None), (None, day + dt.timedelta(days=4))]
-            for start, end in COUNTRY_DATES + edges:
-                summed = Filters(countries=("MLI",), date_from=start, date_to=end)
+            for countries, (start, end) in [*((("MLI",), dates) for dates in COUNTRY_DATES + edges),
+                                            *((("BFA", "MLI", "NER"), dates) for dates in COUNTRY_DATES[:4])]:
+                summed = Filters(countries=countries, date_from=start, date_to=end)
                 counted = summed.with_(origins=origins)
                 assert _country_months(summed) and not _country_months(counted)
                 for read in (store.actor_event_counts, store.place_counts):
@@ -298,6 +301,11 @@ def test_one_country_and_dates_are_read_from_the_country_totals(tmp_path):
                     assert len(links) and links.equals(store.capital_links(counted, limit=limit))
 
         check()
+        # The Alliance's own rows (key "+AES") are never shown as a country.
+        assert "+AES" not in store.distinct_values()["countries"]
+        listed = store.events_page(Filters(countries=("BFA", "MLI", "NER")), limit=50)
+        countries = set(store.event_countries_for(listed["event_id"].tolist())["country"])
+        assert countries & {"BFA", "MLI", "NER"} and all(is_iso3(c) for c in countries)
         whole = store.actor_event_counts(Filters(countries=("MLI",)))
         assert store.actor_event_counts(Filters(countries=("MLI",), date_to=dt.date(9999, 12, 31))).equals(whole)
         before = whole

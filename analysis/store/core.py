@@ -140,7 +140,7 @@ _OLD_INDEXES = ("event_actors_event", "event_sources_event", "event_countries_ev
 _KEY_CHECKED_ON_WRITE = ("event_actors", "event_sources")
 
 # The layout of the fact and total tables; a store with another version has them rebuilt.
-FACTS_VERSION = 10
+FACTS_VERSION = 11
 _REBUILT_TABLES = tuple(
     name for name in DERIVED_DDL
     if name.startswith(("actor_keys", "place_keys", "event_", "total_"))
@@ -148,6 +148,13 @@ _REBUILT_TABLES = tuple(
 
 # Fact tables keyed by event key k, in the order they are filled.
 _FACT_TABLES = ("event_actor_facts", "event_country_facts", "event_pair_facts", "event_leg_facts", "event_source_facts")
+# Country groups read as one: the events of any member country also get a row of their own
+# in event_country_facts under the group's key (and so in the country totals), so that a
+# selection of exactly its members reads one slice, like one country. Keys start with "+",
+# which no ISO code does: readers of countries leave those rows out (_NOT_BLOC).
+COUNTRY_BLOCS = {("BFA", "MLI", "NER"): "+AES"}  # the Alliance of Sahel States
+_NOT_BLOC = "{alias}.country NOT LIKE '+%'"
+
 # One bit per event type and per role, for the kinds of events a map link carries.
 TYPE_BITS = {event_type: 1 << i for i, event_type in enumerate(EVENT_TYPES)}
 ROLE_BITS = {role: 1 << i for i, role in enumerate(EVENT_ROLES)}
@@ -247,6 +254,14 @@ def _date_conds(filters: Filters, params: _Params, alias: str) -> str:
     return conds
 
 
+def _country_key(filters: Filters) -> str | None:
+    """The key of the one slice of event_country_facts that a country filter reads: its one
+    country, or a bloc's key for exactly the bloc's members (COUNTRY_BLOCS); else None."""
+    if len(filters.countries) == 1:
+        return filters.countries[0]
+    return COUNTRY_BLOCS.get(filters.countries)
+
+
 def facts_selection(filters: Filters, params: _Params) -> str:
     """A CTE ``sel`` with the fact row (key k, dates, type, place) of every selected event.
 
@@ -254,8 +269,9 @@ def facts_selection(filters: Filters, params: _Params) -> str:
     date conditions are repeated on each fact table so that whole blocks are skipped.
     """
     conds = "TRUE" + _date_conds(filters, params, "f")
-    if len(filters.countries) == 1:
-        conds += f" AND f.country IN {params.in_list('country', filters.countries)}"
+    key = _country_key(filters)
+    if key is not None:
+        conds += f" AND f.country = {params.add('country', key)}"
     elif filters.countries:
         # An event matching several of the countries has a row for each: its keys are
         # looked up in the country rows, its selection columns read once from event_facts
@@ -278,7 +294,7 @@ def facts_selection(filters: Filters, params: _Params) -> str:
             f" AND f.k IN (SELECT x.k FROM event_source_facts x JOIN sources so ON so.source_id = x.source_id "
             f"WHERE so.outlet IN {params.in_list('outlet', filters.outlets)}{_date_conds(filters, params, 'x')})"
         )
-    source = "event_country_facts" if len(filters.countries) == 1 else "event_facts"
+    source = "event_country_facts" if key is not None else "event_facts"
     return f"WITH sel AS (SELECT {_SELECTION_COLUMNS} FROM {source} f WHERE {conds})"
 
 
@@ -418,7 +434,8 @@ class _CountryMonths(NamedTuple):
 
 
 def _country_months(filters: Filters) -> _CountryMonths | None:
-    """For a selection of one country and dates (nothing else), how it reads the country totals; else None.
+    """For a selection of one country (or a bloc's members) and dates, nothing else, how it
+    reads the country totals; else None.
 
     An event is selected when its last day is on or after the start and its first day on or
     before the end. Every event of a (first month, last month) group of the totals is selected
@@ -426,7 +443,8 @@ def _country_months(filters: Filters) -> _CountryMonths | None:
     before the end; the other selected events lie in a partial first or last month and are
     counted from the fact rows. With whole months (the usual case) there are none of those.
     """
-    if len(filters.countries) != 1 or filters.with_(countries=(), date_from=None, date_to=None) != Filters():
+    key = _country_key(filters)
+    if key is None or filters.with_(countries=(), date_from=None, date_to=None) != Filters():
         return None
     start, end = filters.date_from, filters.date_to
     first = last = before = after = None
@@ -441,7 +459,7 @@ def _country_months(filters: Filters) -> _CountryMonths | None:
                 after, last = last, (last - dt.timedelta(days=1)).replace(day=1)
     except (OverflowError, ValueError):  # a month beyond year 1 or 9999 (a hand-written link): read the facts
         return None
-    return _CountryMonths(filters.countries[0], first, last, before, after)
+    return _CountryMonths(key, first, last, before, after)
 
 
 # What each total_country_* table gives a selection (columns as in the table, from its key on):
@@ -783,6 +801,18 @@ class EventStore:
             ORDER BY m.country, f.date, f.k""",
             k0,
         )
+        for members, bloc in COUNTRY_BLOCS.items():
+            p = _Params()
+            cur.execute(
+                f"""INSERT INTO event_country_facts
+                SELECT {p.add('bloc', bloc)}, f.k, f.event_id, f.date, f.last_date, f.end_date, f.date_precision,
+                       f.event_type, f.topic, f.origin, f.place_id
+                FROM event_facts f WHERE f.k > $k0 AND f.k IN (
+                    SELECT c.k FROM event_country_facts c
+                    WHERE c.k > $k0 AND c.country IN {p.in_list('member', members)})
+                ORDER BY f.date, f.k""",
+                {**k0, **p.values},
+            )
         cur.execute(
             """INSERT INTO event_pair_facts
             SELECT x.k, x.a, y.a, x.date, x.last_date
@@ -878,10 +908,10 @@ class EventStore:
         EventStore._refresh_country_totals(cur, partial)
         cur.execute("DELETE FROM total_figures")
         cur.execute(
-            """INSERT INTO total_figures SELECT
+            f"""INSERT INTO total_figures SELECT
                 (SELECT COUNT(*) FROM event_facts),
                 (SELECT COUNT(*) FROM total_actors),
-                (SELECT COUNT(DISTINCT country) FROM event_country_facts),
+                (SELECT COUNT(DISTINCT country) FROM event_country_facts c WHERE {_NOT_BLOC.format(alias="c")}),
                 (SELECT COUNT(DISTINCT source_id) FROM event_source_facts),
                 (SELECT MIN(date) FROM event_facts),
                 (SELECT MAX(end_date) FROM event_facts)"""
@@ -971,7 +1001,8 @@ class EventStore:
         """Every value a filter can take, with the labels a panel shows."""
         return {
             "countries": [r[0] for r in self._rows(
-                "SELECT DISTINCT country FROM event_country_facts ORDER BY country")],
+                f"SELECT DISTINCT country FROM event_country_facts c WHERE {_NOT_BLOC.format(alias='c')} "
+                "ORDER BY country")],
             "types": [r[0] for r in self._rows("SELECT DISTINCT event_type FROM events ORDER BY event_type")],
             "topics": [r[0] for r in self._rows("SELECT DISTINCT topic FROM events ORDER BY topic")],
             "outlets": [r[0] for r in self._rows("SELECT DISTINCT outlet FROM sources ORDER BY outlet")],
@@ -1488,7 +1519,8 @@ class EventStore:
         """The countries each of the given events matches (actor, membership or place); each
         event's rows together, by country."""
         return self._fact_details(
-            "SELECT x.k, x.country FROM event_country_facts x WHERE {cond} ORDER BY x.k, x.country",
+            f"SELECT x.k, x.country FROM event_country_facts x WHERE {_NOT_BLOC.format(alias='x')} AND {{cond}} "
+            "ORDER BY x.k, x.country",
             event_ids, days, ["event_id", "country"],
         )
 
