@@ -594,6 +594,9 @@ class EventStore:
 
     # Up to this many sources are looked up by key one by one; more are read in one pass.
     _KEYS_LOOKED_UP = 200
+    # Up to this many listed events' fact rows are found by keys given as values (see _fact_cond):
+    # 2-3 ms faster for a handful; for 2,000 a join with a registered table is 4x faster.
+    _KEYS_AS_VALUES = 100
     # Results kept for a page's later calls (see _kept).
     _KEPT = 16
 
@@ -1184,9 +1187,10 @@ class EventStore:
         if not keys:
             return {}, "FALSE", {}
         q = _Params()
+        # A few keys as values (a filter on the scan); many from a registered table (a join).
+        wanted = q.in_list("key", sorted(keys)) if len(keys) <= self._KEYS_AS_VALUES else "(SELECT k FROM wanted_keys)"
         cond = _on_days(days, q, "x.") + (
-            f" AND x.k BETWEEN {q.add('k', min(keys))} AND {q.add('k', max(keys))}"
-            " AND x.k IN (SELECT k FROM wanted_keys)"
+            f" AND x.k BETWEEN {q.add('k', min(keys))} AND {q.add('k', max(keys))} AND x.k IN {wanted}"
         )
         return keys, cond, q.values
 
@@ -1213,7 +1217,8 @@ class EventStore:
         if not keys:
             return pd.DataFrame(columns=columns)
         cur = self.cursor()
-        cur.register("wanted_keys", pd.DataFrame({"k": pd.Series(list(keys), dtype="int32")}))
+        if "wanted_keys" in cond:
+            cur.register("wanted_keys", pd.DataFrame({"k": pd.Series(list(keys), dtype="int32")}))
         frame = cur.execute(sql.format(cond=cond), params).df()
         frame.insert(0, "event_id", pd.Series([keys[k] for k in frame.pop("k").tolist()], index=frame.index,
                                               dtype=object))
@@ -1249,9 +1254,12 @@ class EventStore:
         else:
             sources = self._df(f"{columns_sql} WHERE source_id IN (SELECT source_id FROM wanted_sources)",
                                tables={"wanted_sources": pd.DataFrame({"source_id": pd.Series(wanted, dtype=object)})})
-        joined = links.merge(sources, on="source_id", how="inner")[columns]
-        return joined.sort_values(["event_id", "published", "outlet"], na_position="last", kind="stable").reset_index(
-            drop=True)
+        # Joined and ordered in plain Python: a pandas merge and sort cost ~5 ms for a handful of rows.
+        info = {row[0]: row[1:] for row in sources.itertuples(index=False, name=None)}
+        rows = [(event, source, *info[source], document, evidence)
+                for event, source, document, evidence in links.itertuples(index=False, name=None) if source in info]
+        rows.sort(key=lambda r: (r[0], pd.isna(r[5]), r[5] if not pd.isna(r[5]) else 0, r[2]))
+        return pd.DataFrame(rows, columns=columns).astype(sources.dtypes.to_dict() | links.dtypes.to_dict())
 
     def counts_over_time(self, filters: Filters, unit: str = "month") -> pd.DataFrame:
         """Events per period and type, never finer than each event's own date precision.
