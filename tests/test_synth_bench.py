@@ -394,3 +394,22 @@ def test_bench_json_lines(tmp_path, capsys):
     lines = [line.split() for line in out.splitlines() if line.startswith(("map ", "overview ", "timeline "))]
     assert sorted((line[0], line[1]) for line in lines) == sorted((p, f) for p in ("map", "overview") for f in FILTERS)
     assert all(line[4:6] == ["–", "–"] for line in lines)
+
+
+def test_alliance_pages_benchmark_times_every_page(tmp_path, capsys):
+    """benchmarks/alliance_pages.py times each page for the three Alliance countries in 2024."""
+    import importlib.util
+
+    path = tmp_path / "store.duckdb"
+    with EventStore(path) as store:
+        build_synthetic(store, 400, seed=8)
+    spec = importlib.util.spec_from_file_location("alliance_pages", Path(__file__).parents[1] / "benchmarks"
+                                                  / "alliance_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main([str(path), "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    with EventStore(path, read_only=True) as store:
+        assert f"{store.event_count(module.ALLIANCE_YEAR):,} events" in out
+    assert [line.split()[0] for line in out.splitlines()[1:]] == list(PAGES)
+    assert module.main([str(tmp_path / "missing.duckdb")]) == 2
