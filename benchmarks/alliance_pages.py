@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists():
             print(f"{path}: no such store (build it with python -m analysis bench --events N)", file=sys.stderr)
             return 2
-        with EventStore(path, read_only=True) as store:
+        with EventStore(path) as store:  # opened for writing: a store of an earlier layout is brought up to date
             print(f"{path.name}: {store.event_count(ALLIANCE_YEAR):,} events of Mali, Niger and Burkina Faso in 2024")
             for page in PAGES:
                 times = timed(lambda page=page: store_page(store, page, ALLIANCE_YEAR), args.runs)
