@@ -8,18 +8,16 @@ import streamlit as st
 
 import ui
 from analysis import figures
-from analysis.queries import TIMELINE_LISTED, count_label, date_label
+from analysis.queries import count_label, date_label
 
-MARKS = 500  # up to this many events the small timeline draws each one; beyond, it counts them per month
-LATEST = min(8, TIMELINE_LISTED)  # latest events listed in full (from the timeline's events when drawn)
-ARCS, PLACES, NETWORK = 100, 300, 15  # the small map's arcs and places, the small network's actors
+PLACES = 300  # the small map's places (its arcs, timeline and network: queries.OVERVIEW_*)
 SMALL = (440, 340)  # the small map and network (width, height)
 
 view = ui.start_page("Overview", ":material/dashboard:")
 if not view.query("selection_span")["events"]:
     ui.empty("No events match these filters. Widen the dates or clear some filters in the sidebar.")
     st.stop()
-data = view.chart("overview", MARKS, ARCS, NETWORK, LATEST, 6, 560, 320, PLACES, SMALL)
+data = view.chart("overview", 6, 560, 320, PLACES, SMALL)
 figures_now = data["figures"]
 
 first, last = figures_now["first_date"], figures_now["last_date"]

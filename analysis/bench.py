@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis import queries
 from analysis.filters import Filters
+from analysis.queries import OVERVIEW_LATEST, OVERVIEW_MARKS
 from analysis.store import EventStore
 from analysis.synth import build_synthetic
 
@@ -38,8 +39,6 @@ TOP_PAIRS = 200  # the Actors page's "Top pairs" tab
 NETWORK_TOP = 30  # the Actors page's heatmap and network
 ACTOR_OPTIONS = 2000  # the busiest actors the Actors page offers to choose from
 PAGE_ROWS = 50  # one page of the event table
-OVERVIEW_MARKS, OVERVIEW_ARCS, OVERVIEW_NETWORK = 500, 100, 15  # the Overview's small charts
-OVERVIEW_LATEST = 8  # the Overview's latest events, when its timeline counts per month
 DEFAULT_SIZES = (100_000, 1_000_000)
 BIG_STORE = 5_000_000  # from this size on, the pandas baseline runs once per page
 BENCH_DIR = Path(__file__).resolve().parents[1] / ".cache" / "bench"
@@ -66,8 +65,7 @@ def store_page(store: EventStore, page: str, filters: Filters):
                 queries.events_with_details(store, filters, limit=PAGE_ROWS))
     if page == "overview":
         # What app.py shows, read as it reads it (a few queries at once).
-        return header, queries.overview_data(store, filters, OVERVIEW_MARKS, OVERVIEW_ARCS, OVERVIEW_NETWORK,
-                                             OVERVIEW_LATEST)
+        return header, queries.overview_data(store, filters)
     raise ValueError(page)
 
 

@@ -408,10 +408,14 @@ def top_pairs(store: EventStore, filters: Filters, limit: int = 200) -> pd.DataF
 # to pandas holds the GIL while DuckDB, which releases it, runs the next query.
 OVERVIEW_WORKERS = 4
 _overview_pool = ThreadPoolExecutor(OVERVIEW_WORKERS, thread_name_prefix="overview")
+# What the Overview shows (app.py; the benchmark times the same): up to this many events its
+# small timeline draws each one, beyond it counts them per month and lists the latest; the
+# busiest map arcs; the busiest actors of its small network.
+OVERVIEW_MARKS, OVERVIEW_LATEST, OVERVIEW_ARCS, OVERVIEW_NETWORK = 500, min(8, TIMELINE_LISTED), 100, 15
 
 
-def overview_data(store: EventStore, filters: Filters, marks: int = 500, arcs: int = 100, network_top: int = 15,
-                  latest: int = 8, max_lanes: int = 10) -> dict:
+def overview_data(store: EventStore, filters: Filters, marks: int = OVERVIEW_MARKS, arcs: int = OVERVIEW_ARCS,
+                  network_top: int = OVERVIEW_NETWORK, latest: int = OVERVIEW_LATEST, max_lanes: int = 10) -> dict:
     """Everything the Overview shows, read a few queries at a time.
 
     ``figures``: the headline figures; up to ``marks`` events, ``timeline`` (events, lanes)

@@ -25,18 +25,17 @@ def _store():
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing the timeline …")
-def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int, max_lanes: int,
-             width: int, compact_height: int | None = None):
+def timeline(path: str, version: tuple, filters: Filters, lane: str, limit: int, max_lanes: int, width: int):
     """The timeline of the latest ``limit`` events, with the events and lanes it draws.
 
     The figure keeps ``max_lanes`` lanes (the busiest, then one for all the others).
-    ``compact_height`` gives the Overview's small version: no milestones, legend or axis title.
     """
     events, lanes = queries.timeline_data(_store(), filters, by=lane, limit=limit, max_lanes=ALL_LANES)
-    return _timeline_figure(events, lanes, lane, max_lanes, width, compact_height), events, lanes
+    return _timeline_figure(events, lanes, lane, max_lanes, width), events, lanes
 
 
-def _timeline_figure(events, lanes, lane: str, max_lanes: int, width: int, compact_height: int | None) -> dict:
+def _timeline_figure(events, lanes, lane: str, max_lanes: int, width: int, compact_height: int | None = None) -> dict:
+    """``compact_height`` gives the Overview's small version: no milestones, legend or axis title."""
     fig = figures.timeline_figure(events, lanes, lane_title="Country" if lane == "country" else "Actor",
                                   milestones=() if compact_height else figures.default_milestones(),
                                   max_lanes=max_lanes, width_hint=width)
@@ -50,16 +49,14 @@ def _timeline_figure(events, lanes, lane: str, max_lanes: int, width: int, compa
 
 
 @st.cache_data(max_entries=64, show_spinner="Counting events per month …")
-def monthly(path: str, version: tuple, filters: Filters, compact_height: int | None = None):
-    """Events per month (coarser-dated events in their own rows) and the counts behind it.
-
-    ``compact_height`` gives the Overview's small version: no legend, tighter margins.
-    """
+def monthly(path: str, version: tuple, filters: Filters):
+    """Events per month (coarser-dated events in their own rows) and the counts behind it."""
     counts = queries.counts_over_time(_store(), filters, "month")
-    return _monthly_figure(counts, compact_height), counts
+    return _monthly_figure(counts), counts
 
 
-def _monthly_figure(counts, compact_height: int | None) -> dict:
+def _monthly_figure(counts, compact_height: int | None = None) -> dict:
+    """``compact_height`` gives the Overview's small version: no legend, tighter margins."""
     fig = figures.monthly_counts_figure(counts)
     if compact_height:
         fig.update_layout(height=compact_height, showlegend=False, margin={"l": 60, "r": 10, "t": 30, "b": 30})
@@ -107,17 +104,16 @@ def _small_network(actors, pairs, top: int, size: tuple[int, int]) -> dict | Non
 
 
 @st.cache_data(max_entries=64, show_spinner="Reading the overview …")
-def overview(path: str, version: tuple, filters: Filters, marks: int, arcs: int, network_top: int, latest: int,
-             max_lanes: int, width: int, compact_height: int, max_places: int, size: tuple[int, int]):
+def overview(path: str, version: tuple, filters: Filters, max_lanes: int, width: int, compact_height: int,
+             max_places: int, size: tuple[int, int]):
     """What the Overview shows (``queries.overview_data``, read a few queries at once) with its
-    small charts: ``timeline_figure`` (each event, up to ``marks``) or else ``monthly_figure``,
+    small charts: ``timeline_figure`` (each event, up to queries.OVERVIEW_MARKS) or else ``monthly_figure``,
     ``deck`` (None without places) and ``network`` (None without pairs)."""
-    data = queries.overview_data(_store(), filters, marks=marks, arcs=arcs, network_top=network_top,
-                                 latest=latest, max_lanes=ALL_LANES)
+    data = queries.overview_data(_store(), filters, max_lanes=ALL_LANES)
     if data["timeline"] is not None:
         data["timeline_figure"] = _timeline_figure(*data["timeline"], "country", max_lanes, width, compact_height)
     else:
         data["monthly_figure"] = _monthly_figure(data["monthly"], compact_height)
     data["deck"] = _map_deck(data["links"], data["places"], "type", "offline", max_places, size)
-    data["network"] = _small_network(data["actors"], data["pairs"], network_top, size)
+    data["network"] = _small_network(data["actors"], data["pairs"], queries.OVERVIEW_NETWORK, size)
     return data

@@ -1146,7 +1146,6 @@ class EventStore:
             p.values,
         )
 
-
     def _fact_rows_of(self, event_ids: list[str], days: Iterable | None = None) -> tuple[dict[int, str], str, dict]:
         """Event key k → event id for the given events, and a condition (on fact rows aliased
         ``x``, reading the temporary table ``wanted_keys``) that selects their fact rows, with
