@@ -618,6 +618,12 @@ def test_trigger_rules_from_the_held_out_rounds(sentence, types):
     # "the day before" with no day in its own sentence counts from the day the sentence before named
     ("On December 4, Orano said it had lost control of the mine. At a board meeting the day before, the Nigerien "
      "state's representatives had refused to allow any exports.", "2025-01-14", "refused", "2024-12-03", "day"),
+    # "dismissed … after criticising": what was done first is dated at most to the year of what followed
+    ("Mali's former prime minister Choguel Maiga was dismissed at the end of last year after criticising the "
+     "military government.",
+     "2025-08-15", "criticising", "2024-01-01", "year"),
+    ("Niger's junta expelled the envoy on 3 March after accusing him of interference.", "2025-04-02", "accusing",
+     "2025-01-01", "year"),
 ])
 def test_dates_from_the_held_out_rounds(text, published, trigger, date, precision):
     cands = candidates_of(text, dt.date.fromisoformat(published) if published else None)
@@ -630,3 +636,15 @@ def test_places_named_with_an_origin_are_origins_too():
                           "roads from Senegal and Ivory Coast.", dt.date(2025, 10, 28))
     blockade = next(c for c in cands if c.event_type == "COERCE")
     assert blockade.place_id not in ("senegal", "cote-d-ivoire", "ivory-coast")
+
+
+def test_a_coup_told_of_a_whole_country_is_placed_at_its_capital():
+    cands = candidates_of("Niger's new government has been in power since the overthrow of President Mohamed Bazoum "
+                          "last July.", dt.date(2024, 6, 20))
+    coup = next(c for c in cands if c.event_type == "COERCE")
+    assert coup.place_id == "niamey"
+    # an arrest told of the same country keeps the country: only a seizure of power happens at the seat of government
+    arrests = candidates_of("Mali's military government said that dozens of soldiers had been arrested in recent days.",
+                            dt.date(2025, 8, 15))
+    arrest = next(c for c in arrests if c.event_type == "COERCE")
+    assert arrest.place_id == "mali"

@@ -98,6 +98,9 @@ _DURATION = re.compile(r"\b(?:for\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s
 _SAME_OCCASION = re.compile(
     r"\b(?:in|during|at|on)\s+the\s+same\s+(?:interview|broadcast|speech|statement|address|appearance|"
     r"news\s+conference|press\s+conference|briefing|session|communiqu[eé]|programme|program)\b", re.I)
+_COUP = re.compile(r"\b(?:coups?|overthr\w*|putsch|seiz\w* power|seized power|(?:came|come|coming|took|taken) power"
+                   r"|(?:came|come|coming) to power|ousted|toppled)\b", re.I)
+_AFTER_DOING = re.compile(r"\bafter\s+(?:(?:publicly|repeatedly|openly)\s+)?$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
 # "The document was signed …": the subject is an event the story has already told.
 _DEFINITE_SUBJECT = re.compile(
@@ -185,6 +188,7 @@ def extract_candidates(doc: Document, gaz: Gazetteer) -> tuple[list[Candidate], 
     merged = _merge_within(out, gaz)
     for cand in merged:
         _fill_place(cand, merged, gaz)
+        _coup_at_capital(cand, gaz)
         cand.summary = summary_for(cand, gaz)
         cand.topic = topic_for(cand, gaz)
     unknown = [
@@ -533,6 +537,11 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
             # "revoked it in March, a few days after a visit": the visit falls in the same month
             if m.precision == "day":
                 m = DateMention(m.start, m.end, m.text, truncate(m.date, "month"), "month", m.basis)
+        elif (m.end <= trig.start and not frame and _AFTER_DOING.search(between)
+              and trig.text.split()[0].lower().endswith("ing")):
+            # "dismissed at the end of last year after criticising the junta": the criticism came first, in
+            # the year known at most
+            m = DateMention(m.start, m.end, m.text, truncate(m.date, "year"), "year", m.basis)
         elif m.end <= trig.start and not frame and (_SUBORDINATE.search(between) or re.search(r",\s+and\s", between)
                                                     or _SINCE_THEN.search(between)):
             continue
@@ -671,6 +680,26 @@ def _fill_place(cand: Candidate, all_candidates: list[Candidate], gaz: Gazetteer
     place = gaz.place(country_name(country)) if country else None
     if place:
         cand.place_id = place.place_id
+
+
+def _coup_at_capital(cand: Candidate, gaz: Gazetteer) -> None:
+    """A coup told of a whole country ("the overthrow of President Bazoum") took place at its seat of government."""
+    if cand.event_type != "COERCE" or not _COUP.search(cand.trigger):
+        return
+    place = gaz.places.get(cand.place_id) if cand.place_id else None
+    if place is not None and place.kind != "country":
+        return
+    if place is not None:
+        country = place.country
+    else:
+        states = {gaz.actors[a].country for a in cand.actors if a in gaz.actors and gaz.actors[a].country
+                  and gaz.actors[a].kind in ("state", "organisation")}
+        if len(states) != 1:
+            return
+        country = next(iter(states))
+    capital = gaz.capital_place(country)
+    if capital:
+        cand.place_id = capital.place_id
 
 
 def _merge_within(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
