@@ -60,7 +60,8 @@ ARTICLE_SETS = {"dev": ("dev", "gold.json"), "heldout": ("heldout", "gold_heldou
                 "heldout6": ("heldout6", "gold_heldout6.json"), "heldout7": ("heldout7", "gold_heldout7.json"),
                 "heldout8": ("heldout8", "gold_heldout8.json"), "heldout9": ("heldout9", "gold_heldout9.json"),
                 "heldout10": ("heldout10", "gold_heldout10.json"),
-                "heldout11": ("heldout11", "gold_heldout11.json")}
+                "heldout11": ("heldout11", "gold_heldout11.json"), "heldout12": ("heldout12", "gold_heldout12.json"),
+                "heldout13": ("heldout13", "gold_heldout13.json")}
 UNDATED_YEARS = 3
 
 
@@ -167,7 +168,7 @@ def place_right(g: EventKey, f: EventKey) -> bool:
 
 
 def score(gold: dict[str, EventKey], found: dict[str, EventKey], label: str, show: bool = False,
-          names: dict[str, str] | None = None) -> dict:
+          names: dict[str, str] | None = None, evidence: dict[str, str] | None = None) -> dict:
     matches = match_events(gold, found)
     tp = len(matches)
     precision = tp / len(found) if found else 0.0
@@ -214,6 +215,8 @@ def score(gold: dict[str, EventKey], found: dict[str, EventKey], label: str, sho
             if flags:
                 detail = (f"  (gold {gk.date} {gk.precision} {gk.place[0] if gk.place else '-'}; "
                           f"found {fk.date} {fk.precision} {fk.place[0] if fk.place else '-'})")
+                if (evidence or {}).get(f):
+                    detail += f"\n      \"{evidence[f]}\""
             print(f"  {g} ↔ {f}{flags}{detail}")
     return {"precision": precision, "recall": recall, "f1": f1, "places": place_ok / max(1, len(with_place)),
             "dates": date_ok / max(1, tp)}
@@ -260,7 +263,8 @@ def seed_benchmark(show: bool) -> dict:
     gold_keys = keys_from_tables(gold, actor_map=None)
     found_keys = keys_from_tables(found_tables, actor_map=actor_map, origin="extracted")
     names = {e["event_id"]: e["summary"][:70] for e in found_tables["events"]}
-    return score(gold_keys, found_keys, "seed documents vs the curated dataset (data/)", show, names)
+    return score(gold_keys, found_keys, "seed documents vs the curated dataset (data/)", show, names,
+                 {es["event_id"]: es["evidence"] for es in found_tables["event_sources"]})
 
 
 # --- 2. our own articles ------------------------------------------------------------------------
@@ -283,7 +287,7 @@ def articles_benchmark(which: str, show: bool) -> dict | None:
         gold_names[event_id] = ", ".join(event["sources"])
         place_id = None
         if event.get("place"):
-            place_id = f"p{n}"
+            place_id = f"{event['place']['name']}#{n}"  # named, so that --show says which place
             p = event["place"]
             gold_places.append({"place_id": place_id, "name": p["name"], "kind": p["kind"], "country": p["country"],
                                 "lat": p["lat"], "lon": p["lon"]})
@@ -306,12 +310,13 @@ def articles_benchmark(which: str, show: bool) -> dict | None:
     actor_map = map_actors(found_tables["actors"], gold_actors)
     found_keys = keys_from_tables(found_tables, actor_map=actor_map, origin="extracted")
     names = {e["event_id"]: e["summary"][:90] for e in found_tables["events"]} | gold_names
+    evidence = {es["event_id"]: es["evidence"] for es in found_tables["event_sources"]}
     if which == "dev":
         label = "own articles, development set (tests/articles/dev: rules looked at and tuned on)"
     else:
         number = which.removeprefix("heldout") or "1"
         label = (f"own articles, held-out set {number} (tests/articles/{which}: blind for its first run only)")
-    return score(keys_from_tables(gold), found_keys, label, show, names)
+    return score(keys_from_tables(gold), found_keys, label, show, names, evidence)
 
 
 # --- 3. speed -------------------------------------------------------------------------------------

@@ -648,3 +648,39 @@ def test_a_coup_told_of_a_whole_country_is_placed_at_its_capital():
                             dt.date(2025, 8, 15))
     arrest = next(c for c in arrests if c.event_type == "COERCE")
     assert arrest.place_id == "mali"
+
+
+@pytest.mark.parametrize(("text", "trigger", "place"), [
+    # "the Russian capital": a demonym before "capital" names that country's capital
+    ("A Nigerien delegation led by Prime Minister Ali Mahaman Lamine Zeine arrived in the Russian capital on Monday.",
+     "arrived in", "moscow"),
+    # a bare "the capital" is the capital of the country the story is about
+    ("Mali's military government signed the agreement on Friday after talks in the capital with a Russian delegation.",
+     "signed", "bamako"),
+    # "Lomé in Togo": the country only qualifies the city
+    ("A cargo of wheat donated by Russia to Burkina Faso arrived at the port of Lomé in Togo on Monday.",
+     "donated", "lome"),
+])
+def test_capitals_named_by_their_country_and_cities_qualified_by_theirs(text, trigger, place):
+    found = next(c for c in candidates_of(text, dt.date(2024, 7, 8)) if c.trigger == trigger)
+    assert found.place_id == place
+
+
+@pytest.mark.parametrize("text", [
+    "Mali's junta welcomed the Russian capital investment in the mine.",
+    "Mali's officials met in the capital, Bamako, on Monday.",  # the name that follows is the place
+    "Mali's junta said that Bamako is the capital of the country.",
+])
+def test_capital_in_other_senses_or_before_its_name_is_not_read_as_a_capital(text):
+    _, places = find_names(text, gazetteer(), DocumentContext())
+    assert not any("capital" in p.text for p in places)
+
+
+def test_what_is_said_at_the_conference_is_placed_where_the_story_put_the_conference():
+    text = ("Russia-Africa ministerial meeting closes in Sochi\n"
+            "Sunday 10 November 2024\n"
+            "Welcome to our coverage of the second day of the conference in the Black Sea resort of Sochi.\n"
+            "Closing the conference this afternoon, Russian Foreign Minister Sergei Lavrov said that Moscow would keep "
+            "helping Mali to train its armed forces.")
+    pledge = next(c for c in candidates_of(text, None) if c.event_type == "AGREE")
+    assert pledge.place_id == "sochi"

@@ -98,6 +98,11 @@ _DURATION = re.compile(r"\b(?:for\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s
 _SAME_OCCASION = re.compile(
     r"\b(?:in|during|at|on)\s+the\s+same\s+(?:interview|broadcast|speech|statement|address|appearance|"
     r"news\s+conference|press\s+conference|briefing|session|communiqu[eé]|programme|program)\b", re.I)
+_GATHERING_NOUNS = r"conferences?|summits?|forums?|meetings?|talks"
+_GATHERING_IN = re.compile(
+    rf"\b(?P<noun>(?i:{_GATHERING_NOUNS}))\b\s+(?:[\w'’-]+\s+){{0,3}}?(?i:in)\s+"
+    r"(?:the\s+(?:[\w'’-]+\s+){0,4}?of\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+_AT_GATHERING = re.compile(rf"\b(?:the|this|that)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GATHERING_NOUNS})\b", re.I)
 _COUP = re.compile(r"\b(?:coups?|overthr\w*|putsch|seiz\w* power|seized power|(?:came|come|coming|took|taken) power"
                    r"|(?:came|come|coming) to power|ousted|toppled)\b", re.I)
 _AFTER_DOING = re.compile(r"\bafter\s+(?:(?:publicly|repeatedly|openly)\s+)?$", re.I)
@@ -186,7 +191,9 @@ def extract_candidates(doc: Document, gaz: Gazetteer) -> tuple[list[Candidate], 
         ctx.countries.clear()
         out.extend(_story_candidates(doc, number, story, gaz, ctx))
     merged = _merge_within(out, gaz)
+    gatherings = [_gathering_places(doc, story, gaz) for story in doc.stories]
     for cand in merged:
+        _place_of_gathering(cand, doc, gatherings[cand.story] if cand.story < len(gatherings) else {})
         _fill_place(cand, merged, gaz)
         _coup_at_capital(cand, gaz)
         cand.summary = summary_for(cand, gaz)
@@ -680,6 +687,31 @@ def _fill_place(cand: Candidate, all_candidates: list[Candidate], gaz: Gazetteer
     place = gaz.place(country_name(country)) if country else None
     if place:
         cand.place_id = place.place_id
+
+
+def _gathering_places(doc: Document, story, gaz: Gazetteer) -> dict[str, str]:
+    """Where the story's conference, summit or talks took place: "the conference in the resort of Sochi"."""
+    text = f"{story.headline}\n{doc.text[story.start:story.end]}"
+    found: dict[str, str] = {}
+    for m in _GATHERING_IN.finditer(text):
+        noun = m.group("noun").lower().rstrip("s") if m.group("noun").lower() != "talks" else "talks"
+        place = gaz.place(m.group("name"))
+        if place and noun not in found:
+            found[noun] = place.place_id
+    return found
+
+
+def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, str]) -> None:
+    """What was said or done "at the summit" took place where the story put the summit."""
+    if cand.place_id or not gatherings:
+        return
+    sentence = re.split(r"(?<=[.!?])\s|\n", doc.text[cand.sentence_start:], maxsplit=1)[0]
+    for m in _AT_GATHERING.finditer(sentence):
+        noun = m.group("noun").lower()
+        noun = noun if noun == "talks" else noun.rstrip("s")
+        if noun in gatherings:
+            cand.place_id = gatherings[noun]
+            return
 
 
 def _coup_at_capital(cand: Candidate, gaz: Gazetteer) -> None:

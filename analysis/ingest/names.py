@@ -29,7 +29,7 @@ from analysis.ingest.reference import (
 _TOKEN = re.compile(r"\w(?:[\w'’.-]*\w)?")
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|from|near|outside|inside|into|across|around|visited|visiting|visit|via|capital|city\s+of|"
-    r"town\s+of|region\s+of|arrived\s+in|based\s+in|reached|reaching|landed\s+in|left|leaving|departed|fled|"
+    r"town\s+of|region\s+of|port\s+of|arrived\s+in|based\s+in|reached|reaching|landed\s+in|left|leaving|departed|fled|"
     r"control\s+(?:\w+\s+){0,3}of|"
     r"(?:travell?ed|trip|visit|flew|went|came|returned|moved|deployed|deploying|deploy|sent|sending|send|shipped|"
     r"delegation|journey|tour|headed|heading|arrived|back)\s+(?:\w+\s+){0,2}(?:to|towards))"
@@ -78,6 +78,10 @@ _JUNTA = re.compile(
     r"|(?:(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?i:(?:new|ruling|military|transitional|interim|current|post-coup)\s+)*"
     r"(?P<body>(?i:junta|military\s+government|military\s+authorities|military\s+rulers|military\s+leaders|military\s+regime|"
     r"government|authorities|leaders|rulers|regime|officials|state(?=['’]s\s+representatives))))\b"
+)
+_CAPITAL = re.compile(
+    r"\b(?i:the|its|their)\s+(?:(?P<cty>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+)?capital\b"
+    r"(?!\s*(?:,\s*[A-Z]|city\b|of\b|markets?\b|investments?\b|flows?\b|expenditure\b|gains?\b|goods\b))"
 )
 _BARE_JUNTA = re.compile(
     r"\b(?i:(?:the|its|their)\s+(?:ruling\s+|military\s+|new\s+|transitional\s+)*(?:junta|military\s+government|"
@@ -397,6 +401,16 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
         people = ctx.people_by_country.get(code or "", [])
         if people:
             add_actor(match.start(), match.end(), people[-1], "coreference")
+
+    # "the Russian capital", "in the capital": that country's capital, or the capital of the country the story
+    # is about. "the capital, Bamako" and "the capital of Mali" leave it to the name that follows.
+    for match in _CAPITAL.finditer(text):
+        words = match.group("cty")
+        code = _country_in(words, gaz) if words else ctx.main_country(tuple(ctx.countries))
+        capital = gaz.capital_place(code) if code else None
+        if capital and free(match.start(), match.end()):
+            places.append(PlaceMention(match.start(), match.end(), match.group(0), capital.place_id))
+            taken.append((match.start(), match.end()))
 
     # Names from the gazetteer, longest first.
     tokens = list(_TOKEN.finditer(text))
