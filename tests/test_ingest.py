@@ -624,6 +624,10 @@ def test_trigger_rules_from_the_held_out_rounds(sentence, types):
      "2025-08-15", "criticising", "2024-01-01", "year"),
     ("Niger's junta expelled the envoy on 3 March after accusing him of interference.", "2025-04-02", "accusing",
      "2025-01-01", "year"),
+    # "nine days before the ceremony": counted from the day an earlier sentence gave the ceremony
+    ("On 26 March, General Abdourahamane Tiani was sworn in at a ceremony in Niamey. Nine days before the ceremony, "
+     "Niger's military government announced that Niger was leaving the International Organisation of La "
+     "Francophonie.", "2025-03-28", "leaving", "2025-03-17", "day"),
 ])
 def test_dates_from_the_held_out_rounds(text, published, trigger, date, precision):
     cands = candidates_of(text, dt.date.fromisoformat(published) if published else None)

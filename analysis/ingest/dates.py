@@ -106,6 +106,36 @@ def count_from(mentions: list[DateMention], previous: DateMention | None) -> lis
     return out
 
 
+_EVENT_NOUNS = r"ceremony|summit|meeting|talks|visit|signing|vote|attack|announcement|conference|inauguration|opening"
+_FROM_EVENT = re.compile(
+    r"\b(?P<n>the|an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>day|week)s?\s+"
+    rf"(?P<dir>before|after|ahead\s+of)\s+(?:the|that|this)\s+(?:[\w-]+\s+)?(?P<noun>{_EVENT_NOUNS})\b",
+    re.I)
+
+
+def count_from_event(sentences: list[tuple[str, list[DateMention]]]) -> list[list[DateMention]]:
+    """"The day before the ceremony", "nine days before the summit": counted from the day that an earlier
+    sentence gave the ceremony or summit, not from the day of the report."""
+    out = []
+    for i, (text, mentions) in enumerate(sentences):
+        mentions = list(mentions)
+        for m in _FROM_EVENT.finditer(text):
+            noun = m.group("noun").lower()
+            event = next((d for earlier, dates in reversed(sentences[:i])
+                          if re.search(rf"\b{noun}\b", earlier, re.I)
+                          for d in reversed(dates) if d.precision == "day"), None)
+            if event is None:
+                continue
+            n = m.group("n").lower()
+            days = (int(n) if n.isdigit() else _NUMBERS.get(n, 1)) * (7 if m.group("unit").lower() == "week" else 1)
+            date = event.date + dt.timedelta(days=days if m.group("dir").lower() == "after" else -days)
+            mentions = [o for o in mentions if not (o.start < m.end() and m.start() < o.end)]
+            mentions.append(DateMention(m.start(), m.end(), m.group(0), date, "day",
+                                        f"'{m.group(0)}' counted from the {noun} of {event.date}"))
+        out.append(sorted(mentions, key=lambda o: o.start))
+    return out
+
+
 def period_bounds(date: dt.date, precision: str, date_end: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """First and last day that a date at a precision (and an optional end date) covers."""
     if precision == "year":

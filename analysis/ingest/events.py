@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from analysis.ingest.dates import PRECISION_RANK, DateMention, count_from, find_dates, truncate
+from analysis.ingest.dates import PRECISION_RANK, DateMention, count_from, count_from_event, find_dates, truncate
 from analysis.ingest.document import Document, Story
 from analysis.ingest.gazetteer import Gazetteer
 from analysis.ingest.merge import EventKey, dates_compatible, match_score, places_agree, same_event, types_compatible
@@ -234,6 +234,8 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                 if m.precision == "day" and m.basis != "stated" and recent:
                     anchor = m
                     break
+    recounted = count_from_event([(sentence.text, mentions) for sentence, mentions in parsed])
+    parsed = [(sentence, mentions) for (sentence, _), mentions in zip(parsed, recounted, strict=True)]
     # A live page: items under a time ("18:05" on its own line, or "10:15 …" opening the item).
     stamps = {s.paragraph for s in sentences if _BARE_TIME.fullmatch(s.text)}
     live = {p + 1 for p in stamps} | {s.paragraph for s in sentences if _TIMESTAMPED.match(s.text)}
