@@ -102,7 +102,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("SANCTION", "sanction", False,
      r"(?:pushed|pushing|pushes|forced|forcing|drove|driven|driving|ordered|ordering|orders) (?:[\w'-]+ ){0,4}?"
      r"(?:out\b|to leave)"
-     r"|gave (?:[\w'-]+ ){1,3}?(?:\d+|\w+) (?:hours|days|weeks) to leave"
+     r"|(?:gave|given|gives|giving) (?:[\w'’-]+,? ){1,5}?(?:\d+|\w+) (?:hours|days|weeks) to leave"
+     r"|persona non grata"
      r"|sanctioned|imposed sanctions|expelled|expels|expelling|expel|kicked out|kick out|kicks out"
      r"|(?:severed|severs|severing|sever|cut|cuts|cutting|broke off|breaks off|breaking off|broken off)"
      r" (?:[\w'-]+ ){0,2}(?:ties|relations)|severed|severs|broke off|breaks off"
