@@ -87,18 +87,22 @@ st.caption("Decision: add as a new event, merge into a stored event or an earlie
            "article as a source), or reject. Actors are separated by semicolons.")
 edited = st.data_editor(
     frame, key="ingest_review", hide_index=True, num_rows="fixed", height=min(420, 36 * (len(frame) + 1) + 3),
-    disabled=["evidence", "trigger", "confidence", "document"],
-    column_order=["decision", "event_type", "date", "precision", "actors", "place", "evidence", "merge_into",
-                  "summary", "confidence", "trigger", "document"],
+    disabled=["dated_by", "evidence", "trigger", "confidence", "document"],
+    column_order=["decision", "event_type", "date", "precision", "dated_by", "actors", "place", "evidence",
+                  "merge_into", "summary", "confidence", "trigger", "document"],
     column_config={
         "decision": st.column_config.SelectboxColumn("Decision", options=["add", "merge", "reject"], required=True,
-                                                     width="small"),
+                                                     width=90),
         "merge_into": st.column_config.SelectboxColumn("Merge into", options=merge_options(batch, list(labels)),
                                                        format_func=lambda v: labels.get(v, v), width="medium"),
         "event_type": st.column_config.SelectboxColumn("Type", options=list(EVENT_TYPES), required=True, width="small"),
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width=100),
         "precision": st.column_config.SelectboxColumn("Precision", options=list(DATE_PRECISIONS), required=True,
-                                                      width="small"),
+                                                      width=90),
+        "dated_by": st.column_config.TextColumn(
+            "Dated by", width="medium",
+            help="How the date was found: stated in the sentence, counted from the report's date, or only the "
+                 "month of the report when the sentence gives none. Check those last ones first."),
         "actors": st.column_config.TextColumn("Actors", width="medium"),
         "place": st.column_config.TextColumn("Place", width="small"),
         "summary": st.column_config.TextColumn("Summary", width="medium"),
@@ -114,7 +118,8 @@ store_col, clear_col = st.columns([1, 4])
 if clear_col.button("Discard these candidates", icon=":material/delete:"):
     st.session_state.pop(BATCH_KEY, None)
     st.rerun()
-if store_col.button(f"Store {accepted} events", type="primary", icon=":material/save:", disabled=not accepted):
+store_label = f"Store {accepted} event" if accepted == 1 else f"Store {accepted} events"
+if store_col.button(store_label, type="primary", icon=":material/save:", disabled=not accepted):
     problems = apply_review(batch, edited, set(labels))
     if problems:
         st.error("Fix these first: " + "; ".join(problems), icon=":material/error:")

@@ -412,6 +412,8 @@ def candidates_of(text: str, published: dt.date, store: EventStore | None = None
      "said.", "NIAMEY", "AP", None),
     ("Dakar (AFP) Aug 14, 2025 - The authorities in Mali on Thursday said a French national had been arrested.",
      "Dakar", "AFP", "2025-08-14"),
+    ("BAMAKO, 14 October 2024 - Mali's mines minister signed an agreement with a Russian company on Monday.",
+     "BAMAKO", "", "2024-10-14"),
 ])
 def test_datelines_of_the_usual_wire_styles(line, place, agency, published):
     doc = read_document(f"Friday, April 12, 2024\n{line}\n".encode(), "wire.txt")

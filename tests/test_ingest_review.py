@@ -32,6 +32,8 @@ def test_the_frame_shows_one_row_per_candidate_with_its_proposal(batch):
     assert frame["decision"].tolist() == ["merge", "add"]  # the Lavrov meeting is stored already (e4)
     assert frame["merge_into"].iloc[0] == "e4"
     assert all(e in TEXT.decode() for e in frame["evidence"])
+    # how each date was found, for the editor to judge it
+    assert "'on Tuesday' read against 2025-01-16" in frame["dated_by"].iloc[1]
 
 
 def test_edits_reach_the_candidates(batch, tiny_store):

@@ -115,6 +115,7 @@ def show_batch(batch: Batch) -> None:
                 action = f"new event {event_id_for(cand)}"
             print(f"  {n:>2}. {cand.event_type:<9} {date:<19} {place:<14} {cand.confidence:.2f}  {action}")
             print(textwrap.indent(textwrap.fill(f"actors: {actors}", 100), "      "))
+            print(textwrap.indent(textwrap.fill(f"dated by: {cand.date_basis}", 100), "      "))
             print(textwrap.indent(textwrap.fill(f"\"{cand.evidence}\"", 100), "      "))
 
 

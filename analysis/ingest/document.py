@@ -178,14 +178,15 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _DATELINE_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE_DAY = rf"(?:{_DATELINE_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_DATELINE_MONTH})"  # "Oct 14" or "14 October"
 # Datelines in the usual wire styles: "Dakar (AFP) Aug 14, 2025 -" (AFP), "NIAMEY, April 12 (Reuters) -"
-# (Reuters), "NIAMEY, Niger (AP) —" (AP), "NIAMEY, April 12, 2024 —" (no agency).
+# (Reuters), "NIAMEY, Niger (AP) —" (AP), "NIAMEY, April 12, 2024 —" or "BAMAKO, 14 October 2024 -" (no agency).
 _DATELINE_PATTERN = re.compile(
     rf"^(?P<place>[A-Z][A-Za-z .'-]{{1,40}}?)"
     rf"(?:,\s+(?P<region>[A-Z][A-Za-z .'-]{{1,30}}?))?"
-    rf"(?:,\s+(?P<date1>{_DATELINE_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?))?"
+    rf"(?:,\s+(?P<date1>{_DATELINE_DAY}(?:,?\s+\d{{4}})?))?"
     rf"\s*(?:\((?P<agency>[A-Z][\w .&'-]{{0,30}}?)\))?"
-    rf"\s*(?P<date>{_DATELINE_MONTH}\s+\d{{1,2}},?\s+\d{{4}})?"
+    rf"\s*(?P<date>{_DATELINE_DAY},?\s+\d{{4}})?"
     rf"\s*(?P<dash>[-–—:]+)(?:\s+|$)"
 )
 

@@ -20,7 +20,7 @@ from analysis.ingest.reference import fold
 from analysis.schema import DATE_PRECISIONS, EVENT_TYPES
 
 DECISIONS = ("add", "merge", "reject")
-COLUMNS = ("decision", "merge_into", "event_type", "date", "precision", "actors", "place", "summary",
+COLUMNS = ("decision", "merge_into", "event_type", "date", "precision", "dated_by", "actors", "place", "summary",
            "evidence", "trigger", "confidence", "document")
 _ORG_HINT = re.compile(
     r"\b(?:ministry|government|army|forces|council|party|group|union|agency|company|bank|alliance)\b", re.I)
@@ -44,7 +44,7 @@ def review_frame(batch: Batch) -> pd.DataFrame:
         decision = cand.decision if cand.decision == "reject" else ("merge" if merge_into else "add")
         rows.append({
             "key": cand.key, "decision": decision, "merge_into": merge_into, "event_type": cand.event_type,
-            "date": cand.date, "precision": cand.precision,
+            "date": cand.date, "precision": cand.precision, "dated_by": cand.date_basis,
             "actors": "; ".join(gaz.actors[a].name for a in cand.actors if a in gaz.actors),
             "place": gaz.places[cand.place_id].name if cand.place_id in gaz.places else "",
             "summary": cand.summary, "evidence": cand.evidence, "trigger": cand.trigger,
