@@ -676,6 +676,7 @@ def test_capitals_named_by_their_country_and_cities_qualified_by_theirs(text, tr
     "Mali's junta welcomed the Russian capital investment in the mine.",
     "Mali's officials met in the capital, Bamako, on Monday.",  # the name that follows is the place
     "Mali's junta said that Bamako is the capital of the country.",
+    "Niger's junta told the mining company to raise its capital before June.",  # no place word before it
 ])
 def test_capital_in_other_senses_or_before_its_name_is_not_read_as_a_capital(text):
     _, places = find_names(text, gazetteer(), DocumentContext())
@@ -690,3 +691,25 @@ def test_what_is_said_at_the_conference_is_placed_where_the_story_put_the_confer
             "helping Mali to train its armed forces.")
     pledge = next(c for c in candidates_of(text, None) if c.event_type == "AGREE")
     assert pledge.place_id == "sochi"
+
+
+def test_vague_spans_conferences_named_without_at_and_foreign_coups_keep_their_old_reading():
+    ceremony = ("On 26 March, Tiani was sworn in at a ceremony in Niamey. In the weeks before the ceremony, Niger's "
+                "military government expelled three French journalists.")
+    expelled = next(c for c in candidates_of(ceremony, dt.date(2025, 4, 2)) if c.event_type == "SANCTION")
+    assert expelled.precision != "day"  # "in the weeks before" is no exact day
+    summit = ("Leaders gathered on Monday for the summit in Sochi, the Kremlin said. Two days before the summit, "
+              "Mali's junta expelled the French ambassador, the foreign ministry said.")
+    expelled = next(c for c in candidates_of(summit, dt.date(2025, 4, 2)) if c.event_type == "SANCTION")
+    assert expelled.place_id != "sochi"  # not "at the summit"
+    assert expelled.date == dt.date(2025, 3, 29)
+    coup = "Wagner fighters arrived on Monday, three weeks after the coup, according to Russian state media reports."
+    assert all(c.place_id != "moscow" for c in candidates_of(coup, dt.date(2025, 4, 2)))
+
+
+def test_an_abbreviated_title_does_not_cut_the_sentence_that_names_the_conference():
+    text = ("Russia-Africa ministerial meeting closes in Sochi\n"
+            "Welcome to the second day of the conference in the resort of Sochi. Gen. Tiani signed an agreement "
+            "with Russia at the conference on Sunday.")
+    signed = next(c for c in candidates_of(text, dt.date(2024, 11, 10)) if c.event_type == "AGREE")
+    assert signed.place_id == "sochi"

@@ -108,7 +108,8 @@ def count_from(mentions: list[DateMention], previous: DateMention | None) -> lis
 
 _EVENT_NOUNS = r"ceremony|summit|meeting|talks|visit|signing|vote|attack|announcement|conference|inauguration|opening"
 _FROM_EVENT = re.compile(
-    r"\b(?P<n>the|an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<unit>day|week)s?\s+"
+    r"\b(?:the\s+(?P<unit1>day)|(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?P<unit>day|week)s?)\s+"
     rf"(?P<dir>before|after|ahead\s+of)\s+(?:the|that|this)\s+(?:[\w-]+\s+)?(?P<noun>{_EVENT_NOUNS})\b",
     re.I)
 
@@ -126,8 +127,9 @@ def count_from_event(sentences: list[tuple[str, list[DateMention]]]) -> list[lis
                           for d in reversed(dates) if d.precision == "day"), None)
             if event is None:
                 continue
-            n = m.group("n").lower()
-            days = (int(n) if n.isdigit() else _NUMBERS.get(n, 1)) * (7 if m.group("unit").lower() == "week" else 1)
+            n = (m.group("n") or "one").lower()  # "the day before": one day
+            days = (int(n) if n.isdigit() else _NUMBERS.get(n, 1)) * (7 if (m.group("unit") or "").lower() == "week"
+                                                                       else 1)
             date = event.date + dt.timedelta(days=days if m.group("dir").lower() == "after" else -days)
             mentions = [o for o in mentions if not (o.start < m.end() and m.start() < o.end)]
             mentions.append(DateMention(m.start(), m.end(), m.group(0), date, "day",

@@ -102,7 +102,9 @@ _GATHERING_NOUNS = r"conferences?|summits?|forums?|meetings?|talks"
 _GATHERING_IN = re.compile(
     rf"\b(?P<noun>(?i:{_GATHERING_NOUNS}))\b\s+(?:[\w'’-]+\s+){{0,3}}?(?i:in)\s+"
     r"(?:the\s+(?:[\w'’-]+\s+){0,4}?of\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
-_AT_GATHERING = re.compile(rf"\b(?:the|this|that)\s+(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GATHERING_NOUNS})\b", re.I)
+_AT_GATHERING = re.compile(
+    r"\b(?:at|during|on\s+the\s+(?:sidelines|margins)\s+of|closing|opening|addressing)\s+(?:the|this|that)\s+"
+    rf"(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GATHERING_NOUNS})\b", re.I)
 _COUP = re.compile(r"\b(?:coups?|overthr\w*|putsch|seiz\w* power|seized power|(?:came|come|coming|took|taken) power"
                    r"|(?:came|come|coming) to power|ousted|toppled)\b", re.I)
 _AFTER_DOING = re.compile(r"\bafter\s+(?:(?:publicly|repeatedly|openly)\s+)?$", re.I)
@@ -144,6 +146,7 @@ class Candidate:
     evidence: str
     confidence: float
     sentence_start: int = 0
+    sentence_end: int = 0
     type_note: str = ""
     summary: str = ""
     topic: str = ""
@@ -319,7 +322,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                     key="", document=doc.name, story=number, event_type=trig.event_type, mode=mode,
                     trigger=trig.text, date=date, precision=precision, date_basis=basis, actors=dict(roles),
                     place_id=place_id, evidence=evidence_for(doc.text, sentence, trig), confidence=0.0,
-                    sentence_start=sentence.start,
+                    sentence_start=sentence.start, sentence_end=sentence.end,
                     type_note=OTHER_NOTES.get(trig.mode, "") if trig.event_type == "OTHER" else "",
                     own_date=own,
                     refers_back=bool(_DEFINITE_NOUN.search(sentence.text[:trig.start]) if trig.weak
@@ -550,7 +553,8 @@ def _dates_for(sentence: Sentence, trig: Trigger, mentions: list[DateMention], r
               and trig.text.split()[0].lower().endswith("ing")):
             # "dismissed at the end of last year after criticising the junta": the criticism came first, in
             # the year known at most
-            m = DateMention(m.start, m.end, m.text, truncate(m.date, "year"), "year", m.basis)
+            m = DateMention(m.start, m.end, m.text, truncate(m.date, "year"), "year",
+                            f"the year of '{m.text}', which it came before")
         elif m.end <= trig.start and not frame and (_SUBORDINATE.search(between) or re.search(r",\s+and\s", between)
                                                     or _SINCE_THEN.search(between)):
             continue
@@ -707,8 +711,7 @@ def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, st
     """What was said or done "at the summit" took place where the story put the summit."""
     if cand.place_id or not gatherings:
         return
-    sentence = re.split(r"(?<=[.!?])\s|\n", doc.text[cand.sentence_start:], maxsplit=1)[0]
-    for m in _AT_GATHERING.finditer(sentence):
+    for m in _AT_GATHERING.finditer(doc.text[cand.sentence_start:cand.sentence_end]):
         noun = m.group("noun").lower()
         noun = noun if noun == "talks" else noun.rstrip("s")
         if noun in gatherings:
@@ -717,21 +720,17 @@ def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, st
 
 
 def _coup_at_capital(cand: Candidate, gaz: Gazetteer) -> None:
-    """A coup told of a whole country ("the overthrow of President Bazoum") took place at its seat of government."""
-    if cand.event_type != "COERCE" or not _COUP.search(cand.trigger):
+    """A coup told of a whole country ("the overthrow of President Bazoum") took place at its seat of government:
+    where the place is that country, and the country's own government, army or state is a party."""
+    if cand.event_type != "COERCE" or not _COUP.search(cand.trigger) or not cand.place_id:
         return
-    place = gaz.places.get(cand.place_id) if cand.place_id else None
-    if place is not None and place.kind != "country":
+    place = gaz.places.get(cand.place_id)
+    if place is None or place.kind != "country":
         return
-    if place is not None:
-        country = place.country
-    else:
-        states = {gaz.actors[a].country for a in cand.actors if a in gaz.actors and gaz.actors[a].country
-                  and gaz.actors[a].kind in ("state", "organisation")}
-        if len(states) != 1:
-            return
-        country = next(iter(states))
-    capital = gaz.capital_place(country)
+    own = any(gaz.actors[a].country == place.country and (gaz.actors[a].kind == "state"
+                                                          or gaz.actors[a].sector in ("government", "military"))
+              for a in cand.actors if a in gaz.actors)
+    capital = gaz.capital_place(place.country) if own else None
     if capital:
         cand.place_id = capital.place_id
 

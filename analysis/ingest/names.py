@@ -402,13 +402,14 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
         if people:
             add_actor(match.start(), match.end(), people[-1], "coreference")
 
-    # "the Russian capital", "in the capital": that country's capital, or the capital of the country the story
+    # "in the Russian capital", "in the capital": that country's capital, or the capital of the country the story
     # is about. "the capital, Bamako" and "the capital of Mali" leave it to the name that follows.
     for match in _CAPITAL.finditer(text):
         words = match.group("cty")
         code = _country_in(words, gaz) if words else ctx.main_country(tuple(ctx.countries))
         capital = gaz.capital_place(code) if code else None
-        if capital and free(match.start(), match.end()):
+        located = _LOCATIVE.search(text[max(0, match.start() - 40):match.start()])  # not "raise its capital"
+        if capital and located and free(match.start(), match.end()):
             places.append(PlaceMention(match.start(), match.end(), match.group(0), capital.place_id))
             taken.append((match.start(), match.end()))
 
