@@ -11,7 +11,7 @@ import streamlit as st
 
 import ui
 from analysis.ingest import MAX_BYTES, IngestError, commit_batch, prepare_batch
-from analysis.ingest.review import apply_review, merge_options, review_frame
+from analysis.ingest.review import apply_review, counted, merge_options, review_frame
 from analysis.schema import DATE_PRECISIONS, EVENT_TYPES
 from analysis.store.ingest import event_choices
 
@@ -63,6 +63,16 @@ if st.button("Find events", type="primary", icon=":material/search:"):
     else:
         with st.spinner("Reading the articles …"):
             st.session_state[BATCH_KEY] = prepare_batch(store, items, published=published, outlet=outlet.strip())
+
+unknown = store.unknown_names()
+if len(unknown):
+    with st.expander(f"Names met in stored articles that the dataset does not know ({len(unknown)})",
+                     icon=":material/person_search:"):
+        st.caption("Kept for review: add the real ones as actors or aliases of known actors (data/actors.csv).")
+        st.dataframe(unknown[["name", "label", "document", "context", "seen_at"]], hide_index=True,
+                     column_config={"name": "Name", "label": "Looks like", "document": "Article",
+                                    "context": st.column_config.TextColumn("Sentence", width="large"),
+                                    "seen_at": st.column_config.DatetimeColumn("Seen", format="YYYY-MM-DD HH:mm")})
 
 batch = st.session_state.get(BATCH_KEY)
 if batch is None:
@@ -134,7 +144,8 @@ if store_col.button(store_label, type="primary", icon=":material/save:", disable
         st.stop()
     st.session_state.pop(BATCH_KEY, None)
     st.session_state[DONE_KEY] = (
-        f"Stored {counts['new']} new events and added {counts['merged']} sources to known events "
-        f"({counts['actors']} new actors; {counts['unknown_names']} names kept for review)."
+        f"Stored {counted(counts['new'], 'new event')} and added {counted(counts['merged'], 'source')} to known "
+        f"events ({counted(counts['actors'], 'new actor')}; {counted(counts['unknown_names'], 'name')} kept for "
+        "review)."
     )
     st.rerun()

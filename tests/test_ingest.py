@@ -713,3 +713,10 @@ def test_an_abbreviated_title_does_not_cut_the_sentence_that_names_the_conferenc
             "with Russia at the conference on Sunday.")
     signed = next(c for c in candidates_of(text, dt.date(2024, 11, 10)) if c.event_type == "AGREE")
     assert signed.place_id == "sochi"
+
+
+def test_a_describing_word_opening_a_sentence_is_not_part_of_an_unknown_name():
+    ctx = DocumentContext()
+    find_names("Analyst Hamidou Djibo said the talks were a signal to Paris.", gazetteer(), ctx)
+    assert "Hamidou Djibo" in ctx.unknown
+    assert not any(name.startswith("Analyst") for name in ctx.unknown)

@@ -41,7 +41,7 @@ def test_yes_stores_the_events_and_prints_a_one_line_summary(db, tmp_path, capsy
     article = write(tmp_path, "deal.txt", GOOD)
     assert main(["ingest", "--db", db, "--published", "2024-06-05", "--outlet", "AFP", "--yes", article]) == 0
     out = capsys.readouterr().out
-    assert out.strip().splitlines()[-1].startswith("1 article(s) read: 1 candidates → 1 new events")
+    assert out.strip().splitlines()[-1].startswith("1 article(s) read: 1 candidate → 1 new event,")
     with EventStore(db) as store:
         events = store.table("events")
         sources = store.table("sources")

@@ -63,7 +63,11 @@ def test_with_editing_on_an_article_is_reviewed_and_stored(db_path, monkeypatch)
     store_button.click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(s.value.startswith("Stored 1 new events and added 1 sources") for s in at.success)
+    assert any(s.value.startswith("Stored 1 new event and added 1 source to known events") for s in at.success)
+    # the names the pipeline did not know are kept, and the page lists them for an editor
+    names = next(e for e in at.expander if "does not know" in e.label)
+    assert "(1)" in names.label
+    assert names.dataframe[0].value["name"].tolist() == ["Simon-Pierre Boussim"]
     with EventStore(db_path) as store:
         events = store.table("events")
         assert events["origin"].tolist().count("extracted") == 1

@@ -137,13 +137,15 @@ def _ask(count: int) -> str:
 
 
 def _summary(batch: Batch, counts: dict | None, where: str) -> str:
+    from analysis.ingest.review import counted
+
     read = len(batch.results) - len(batch.errors)
     refused = f", {len(batch.errors)} refused" if batch.errors else ""
     found = len(batch.candidates)
     if counts is None:
-        return f"{read} article(s) read{refused}: {found} candidate events; {where}"
+        return f"{read} article(s) read{refused}: {counted(found, 'candidate event')}; {where}"
     return (
-        f"{read} article(s) read{refused}: {found} candidates → {counts['new']} new events, "
-        f"{counts['merged']} added as sources to events already known, {counts['actors']} new actors, "
-        f"{counts['unknown_names']} names kept for review; {where}"
+        f"{read} article(s) read{refused}: {counted(found, 'candidate')} → {counted(counts['new'], 'new event')}, "
+        f"{counts['merged']} added as sources to events already known, {counted(counts['actors'], 'new actor')}, "
+        f"{counted(counts['unknown_names'], 'name')} kept for review; {where}"
     )

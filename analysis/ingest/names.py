@@ -150,8 +150,11 @@ _NOT_LOCATIVE_TO = re.compile(
     r"|\b(?:away|apart|independence|distance|distanced|break|breaking|broke|split|far|differ|different|shift|shifted"
     r"|pivot|pivoted|divorce|departure|support|aid|help|assistance|pressure|threats?|orders?|instructions)"
     r"\s+from\s*$", re.I)
+_DESCRIBING = {"analyst", "researcher", "activist", "journalist", "official", "lawyer", "professor", "expert",
+               "diplomat", "economist", "spokesman", "spokeswoman", "former", "veteran", "opposition", "senator"}
 _TITLE_WORDS = {"general", "gen", "colonel", "col", "captain", "capt", "president", "minister", "mr", "mrs", "ms", "dr",
                 "lieutenant", "major", "brigadier", "marshal", "sheikh", "prince", "king", "chief", "commander"}
+_DESCRIBING |= _TITLE_WORDS | _OFFICE_TOKENS
 
 
 @dataclass(frozen=True)
@@ -467,6 +470,9 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
         words = name.split()
         if words and fold(words[0]) == "the":
             words = words[1:]
+        while len(words) > 1 and fold(words[0]) in _DESCRIBING:
+            words = words[1:]  # "Analyst Hamidou Djibo" opening a sentence: the name is Hamidou Djibo
+        name = " ".join(words)
         if len(words) >= 2 and fold(words[-1]) in _ORG_WORDS and not gaz.country_of(" ".join(words)):
             code = ctx.main_country(tuple(ctx.countries)) or ""
             org = gaz.new_actor(" ".join(words), "organisation", code, "other")

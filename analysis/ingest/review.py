@@ -26,6 +26,11 @@ _ORG_HINT = re.compile(
     r"\b(?:ministry|government|army|forces|council|party|group|union|agency|company|bank|alliance)\b", re.I)
 
 
+def counted(n: int, noun: str) -> str:
+    """"1 new event", "3 new events"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def candidate_label(number: int) -> str:
     return f"candidate {number}"
 
