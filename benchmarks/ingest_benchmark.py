@@ -22,6 +22,10 @@ out; places are scored on their own). Each gold event is matched to at most one 
 (greedy, best score first). The figure with places required to agree too, as the pipeline's
 merge does, is printed beside it.
 
+4. Where a second person coded a set's articles on their own (``second_coder_<set>.json`` beside
+   its gold), that coding is scored against the gold by the same rule: how far two careful
+   coders agree, a ceiling for any extractor scored against one coder's gold.
+
 Run: ``python benchmarks/ingest_benchmark.py [--sets seeds,dev,heldout,...] [--skip-speed] [--show]``.
 """
 
@@ -282,6 +286,44 @@ def seed_benchmark(show: bool) -> dict:
                  {es["event_id"]: es["evidence"] for es in found_tables["event_sources"]})
 
 
+def coded_tables(spec: dict, prefix: str = "g") -> tuple[list[dict], dict[str, list[dict]], dict[str, str]]:
+    """A hand-coded file (gold JSON) as actors, tables of events, and each event's source files."""
+    actors = [{"actor_id": a["id"], "name": a["name"], "kind": a["kind"], "country": a.get("country", ""),
+               "aliases": "|".join(a.get("aliases", []))} for a in spec["actors"]]
+    events, event_actors, places, sources = [], [], [], {}
+    for n, event in enumerate(spec["events"]):
+        event_id = f"{prefix}{n}"
+        sources[event_id] = ", ".join(event["sources"])
+        place_id = None
+        if event.get("place"):
+            place_id = f"{event['place']['name']}#{n}"  # named, so that --show says which place
+            p = event["place"]
+            places.append({"place_id": place_id, "name": p["name"], "kind": p["kind"], "country": p["country"],
+                           "lat": p["lat"], "lon": p["lon"]})
+        events.append({"event_id": event_id, "event_type": event["type"], "date": dt.date.fromisoformat(event["date"]),
+                       "date_precision": event["precision"], "date_end": None, "place_id": place_id,
+                       "origin": "curated", "attributes": None})
+        event_actors.extend({"event_id": event_id, "actor_id": actor_id} for actor_id in event["actors"])
+    return actors, {"events": events, "event_actors": event_actors, "places": places}, sources
+
+
+def coder_agreement(which: str, show: bool) -> dict | None:
+    """A second person's coding of a set's articles, scored against its gold by the same rule.
+
+    It says how far two careful coders agree on the same text: a ceiling for any extractor
+    scored against one coder's gold.
+    """
+    folder, gold_name = ARTICLE_SETS[which]
+    second = ARTICLES / folder / f"second_coder_{which}.json"
+    if not second.exists():
+        return None
+    gold_actors, gold, _ = coded_tables(json.loads((ARTICLES / folder / gold_name).read_text(encoding="utf-8")))
+    other_actors, other, names = coded_tables(json.loads(second.read_text(encoding="utf-8")), prefix="c")
+    other_keys = keys_from_tables(other, actor_map=map_actors(other_actors, gold_actors))
+    label = f"a second human coder against the gold, held-out set {which.removeprefix('heldout')}"
+    return score(keys_from_tables(gold), other_keys, label, show, names)
+
+
 # --- 2. our own articles ------------------------------------------------------------------------
 
 def articles_benchmark(which: str, show: bool) -> dict | None:
@@ -292,27 +334,7 @@ def articles_benchmark(which: str, show: bool) -> dict | None:
         print(f"\n== own test articles ({which}): {gold_file.relative_to(ROOT)} missing")
         return None
     spec = json.loads(gold_file.read_text(encoding="utf-8"))
-    gold_actors, gold_events, gold_event_actors, gold_places = [], [], [], []
-    for actor in spec["actors"]:
-        gold_actors.append({"actor_id": actor["id"], "name": actor["name"], "kind": actor["kind"],
-                            "country": actor.get("country", ""), "aliases": "|".join(actor.get("aliases", []))})
-    gold_names = {}
-    for n, event in enumerate(spec["events"]):
-        event_id = f"g{n}"
-        gold_names[event_id] = ", ".join(event["sources"])
-        place_id = None
-        if event.get("place"):
-            place_id = f"{event['place']['name']}#{n}"  # named, so that --show says which place
-            p = event["place"]
-            gold_places.append({"place_id": place_id, "name": p["name"], "kind": p["kind"], "country": p["country"],
-                                "lat": p["lat"], "lon": p["lon"]})
-        gold_events.append({"event_id": event_id, "event_type": event["type"],
-                            "date": dt.date.fromisoformat(event["date"]),
-                            "date_precision": event["precision"], "date_end": None, "place_id": place_id,
-                            "origin": "curated", "attributes": None})
-        for actor_id in event["actors"]:
-            gold_event_actors.append({"event_id": event_id, "actor_id": actor_id})
-    gold = {"events": gold_events, "event_actors": gold_event_actors, "places": gold_places}
+    gold_actors, gold, gold_names = coded_tables(spec)
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "articles.duckdb")
         assert _quiet(["init", "--empty", "--db", db]) == 0
@@ -425,7 +447,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="list matched, missed and unmatched events")
     parser.add_argument("--sets", default=",".join(["seeds", *ARTICLE_SETS]),
-                        help="comma-separated: seeds, dev, heldout, heldout2 … heldout8 (default: all)")
+                        help="comma-separated: seeds, dev, heldout, heldout2 … heldout13 (default: all)")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -439,6 +461,9 @@ def main() -> int:
     for which in ARTICLE_SETS:
         if which in sets:
             articles_benchmark(which, args.show)
+    for which in ARTICLE_SETS:  # where a second person coded a set too: how far two coders agree
+        if which in sets:
+            coder_agreement(which, args.show)
     if not args.skip_speed:
         speed_benchmark(args.repeat)
     return 0

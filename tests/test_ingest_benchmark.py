@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 from pathlib import Path
 
 from analysis.ingest.merge import EventKey
@@ -42,3 +43,24 @@ def test_each_gold_event_is_matched_once_best_first():
     gold = {"g1": key(), "g2": key(date=dt.date(2024, 6, 20))}
     found = {"f1": key(date=dt.date(2024, 6, 1), precision="month"), "f2": key()}
     assert sorted(bench.match_events(gold, found)) == [("g1", "f2"), ("g2", "f1")]
+
+
+def test_a_second_coder_is_matched_through_actor_names_not_ids(tmp_path, monkeypatch, capsys):
+    def spec(ids, second_type):
+        return {"articles": {"a.txt": {"published_given": None}},
+                "actors": [{"id": ids[0], "name": "Mali", "kind": "state", "country": "MLI", "aliases": []},
+                           {"id": ids[1], "name": "Sergei Lavrov", "kind": "person", "country": "RUS",
+                            "aliases": ["Sergey Lavrov"]}],
+                "events": [{"type": "CONSULT", "actors": list(ids), "date": "2024-06-03", "precision": "day",
+                            "place": None, "sources": ["a.txt"]},
+                           {"type": second_type, "actors": [ids[0]], "date": "2024-06-01", "precision": "month",
+                            "place": None, "sources": ["a.txt"]}]}
+    folder = tmp_path / "setx"
+    folder.mkdir()
+    (folder / "gold.json").write_text(json.dumps(spec(("mali", "lavrov"), "SANCTION")))
+    (folder / "second_coder_setx.json").write_text(json.dumps(spec(("state-mali", "sergey-lavrov"), "ASSAULT")))
+    monkeypatch.setattr(bench, "ARTICLES", tmp_path)
+    monkeypatch.setattr(bench, "ARTICLE_SETS", {"setx": ("setx", "gold.json")})
+    result = bench.coder_agreement("setx", show=False)
+    assert (result["precision"], result["recall"]) == (0.5, 0.5)  # the meeting agrees, the second event does not
+    assert "a second human coder" in capsys.readouterr().out
