@@ -97,9 +97,9 @@ st.caption("Decision: add as a new event, merge into a stored event or an earlie
            "article as a source), or reject. Actors are separated by semicolons.")
 edited = st.data_editor(
     frame, key="ingest_review", hide_index=True, num_rows="fixed", height=min(420, 36 * (len(frame) + 1) + 3),
-    disabled=["dated_by", "evidence", "trigger", "confidence", "document"],
-    column_order=["decision", "event_type", "date", "precision", "dated_by", "actors", "place", "evidence",
-                  "merge_into", "summary", "confidence", "trigger", "document"],
+    disabled=["dated_by", "placed_by", "evidence", "trigger", "confidence", "document"],
+    column_order=["decision", "event_type", "date", "precision", "dated_by", "actors", "place", "placed_by",
+                  "evidence", "merge_into", "summary", "confidence", "trigger", "document"],
     column_config={
         "decision": st.column_config.SelectboxColumn("Decision", options=["add", "merge", "reject"], required=True,
                                                      width=90),
@@ -115,6 +115,10 @@ edited = st.data_editor(
                  "month of the report when the sentence gives none. Check those last ones first."),
         "actors": st.column_config.TextColumn("Actors", width="medium"),
         "place": st.column_config.TextColumn("Place", width="small"),
+        "placed_by": st.column_config.TextColumn(
+            "Placed by", width="medium",
+            help="How the place was found: named in the sentence, or taken from elsewhere (the host's capital, "
+                 "the dateline, the country of the acting government) when the sentence names none."),
         "summary": st.column_config.TextColumn("Summary", width="medium"),
         "evidence": st.column_config.TextColumn("Evidence (from the article)", width="large"),
         "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0, format="%.2f",

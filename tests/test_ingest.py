@@ -654,6 +654,9 @@ def test_a_coup_told_of_a_whole_country_is_placed_at_its_capital():
                             dt.date(2025, 8, 15))
     arrest = next(c for c in arrests if c.event_type == "COERCE")
     assert arrest.place_id == "mali"
+    # the editor is told that the place was not in the sentence
+    assert arrest.place_basis == "the country of the acting government (no place in the sentence)"
+    assert coup.place_basis == "the capital, for a coup in the country"
 
 
 @pytest.mark.parametrize(("text", "trigger", "place"), [

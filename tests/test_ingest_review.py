@@ -34,6 +34,8 @@ def test_the_frame_shows_one_row_per_candidate_with_its_proposal(batch):
     assert all(e in TEXT.decode() for e in frame["evidence"])
     # how each date was found, for the editor to judge it
     assert "'on Tuesday' read against 2025-01-16" in frame["dated_by"].iloc[1]
+    # and how each place was found: both sentences name theirs
+    assert frame["placed_by"].tolist() == ["named in the sentence", "named in the sentence"]
 
 
 def test_edits_reach_the_candidates(batch, tiny_store):
@@ -49,6 +51,7 @@ def test_edits_reach_the_candidates(batch, tiny_store):
     cand = batch.candidates[1]
     assert (cand.event_type, cand.date, cand.precision) == ("COOPERATE", dt.date(2025, 1, 1), "month")
     assert batch.gazetteer.places[cand.place_id].country == "BFA"
+    assert cand.place_basis == "set by the editor"
     names = [batch.gazetteer.actors[a].name for a in cand.actors]
     assert names == ["Rosatom", "Burkina Faso", "Ministry of Mines of Burkina"]
     counts = commit_batch(tiny_store, batch)

@@ -116,6 +116,8 @@ def show_batch(batch: Batch) -> None:
             print(f"  {n:>2}. {cand.event_type:<9} {date:<19} {place:<14} {cand.confidence:.2f}  {action}")
             print(textwrap.indent(textwrap.fill(f"actors: {actors}", 100), "      "))
             print(textwrap.indent(textwrap.fill(f"dated by: {cand.date_basis}", 100), "      "))
+            if cand.place_basis and cand.place_id in gaz.places:
+                print(textwrap.indent(textwrap.fill(f"placed by: {cand.place_basis}", 100), "      "))
             print(textwrap.indent(textwrap.fill(f"\"{cand.evidence}\"", 100), "      "))
 
 

@@ -158,6 +158,7 @@ class Candidate:
     story_country: str = ""
     another: bool = False  # "X also met Y": another event of the story, not a repeat of one
     dateline_place: str = ""  # the story's dateline city, for the news of its lead sentence
+    place_basis: str = ""  # how the place was found, for the editor who checks it
     decision: str = "add"
     notes: list[str] = field(default_factory=list)
 
@@ -310,18 +311,23 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                 modes = document_kinds(sentence.text[trig.start:near]) or modes
             for (date, precision, basis, own), mode in ((d, m) for d in dates for m in modes):
                 place_id = _place_for(sentence.text, trig, places, left, near, gaz)
+                place_basis = "named in the sentence" if place_id else ""
                 if not place_id and last_place and _THERE.match(sentence.text, trig.end):
                     place_id = last_place  # "ended their mission there"
+                    place_basis = "'there': the place named before"
                 elif not place_id and last_place and _THE_TOWN.search(sentence.text[trig.end:near]) \
                         and gaz.places[last_place].kind == "city":
                     place_id = last_place  # "pulled out of its camp in the town"
+                    place_basis = "'the town': the place named before"
                 elif not place_id and last_place and _THE_COUNTRY.match(sentence.text, trig.end):
                     home = gaz.place(country_name(gaz.places[last_place].country))  # "arrived in the country"
                     place_id = home.place_id if home else None
+                    place_basis = "'the country': the country of the place named before" if place_id else ""
                 cand = Candidate(
                     key="", document=doc.name, story=number, event_type=trig.event_type, mode=mode,
                     trigger=trig.text, date=date, precision=precision, date_basis=basis, actors=dict(roles),
-                    place_id=place_id, evidence=evidence_for(doc.text, sentence, trig), confidence=0.0,
+                    place_id=place_id, place_basis=place_basis, evidence=evidence_for(doc.text, sentence, trig),
+                    confidence=0.0,
                     sentence_start=sentence.start, sentence_end=sentence.end,
                     type_note=OTHER_NOTES.get(trig.mode, "") if trig.event_type == "OTHER" else "",
                     own_date=own,
@@ -460,7 +466,8 @@ def _date_statements_by_meeting(cands: list[Candidate], ref: dt.date | None, gaz
             if (statement and speakers & present - {""}) or people & set(meeting.actors):
                 cand.date, cand.precision, cand.own_date = meeting.date, "day", True
                 cand.date_basis = f"said at the talks of {meeting.date} reported in the same story"
-                cand.place_id = cand.place_id or meeting.place_id
+                if not cand.place_id and meeting.place_id:
+                    cand.place_id, cand.place_basis = meeting.place_id, "the place of the talks it was said at"
                 break
 
 
@@ -656,16 +663,17 @@ def _fill_place(cand: Candidate, all_candidates: list[Candidate], gaz: Gazetteer
     if _HOST.match(cand.trigger) and sources and sources[0].country:
         capital = gaz.capital_place(sources[0].country)
         if capital:
-            cand.place_id = capital.place_id
+            cand.place_id, cand.place_basis = capital.place_id, "the host's capital (no place in the sentence)"
             return
     for other in all_candidates:
         if (other is not cand and other.event_type == "CONSULT" and other.place_id and other.story == cand.story
                 and other.precision == "day" and cand.precision == "day" and other.date == cand.date):
-            cand.place_id = other.place_id
+            cand.place_id, cand.place_basis = other.place_id, "the place of that day's talks"
             return
     countries = {gaz.actors[a].country for a in cand.actors if a in gaz.actors and gaz.actors[a].country}
     if cand.dateline_place and gaz.places[cand.dateline_place].country in countries:
         cand.place_id = cand.dateline_place  # "NIAMEY — … arrived": where the story was filed, if it is about there
+        cand.place_basis = "the story's dateline"
         return
     home = next((a.country for a in sources if a.country and a.kind in ("state", "organisation")), None)
     home = home or next((a.country for a in sources if a.country), None)
@@ -674,8 +682,7 @@ def _fill_place(cand: Candidate, all_candidates: list[Candidate], gaz: Gazetteer
         left = {gaz.actors[a].country for a, r in cand.actors.items()
                 if r == "target" and a in gaz.actors and gaz.actors[a].kind == "state"} - {home}
         if len(left) == 1:
-            place = gaz.place(country_name(next(iter(left))))
-            cand.place_id = place.place_id if place else None
+            _fallback_place(cand, gaz, next(iter(left)), "the country withdrawn from (no place in the sentence)")
         return
     if cand.event_type in ("AID", "MOBILIZE"):
         receivers = {gaz.actors[a].country for a, r in cand.actors.items() if r == "target" and a in gaz.actors
@@ -683,16 +690,20 @@ def _fill_place(cand: Candidate, all_candidates: list[Candidate], gaz: Gazetteer
         if _BROUGHT_IN.match(cand.trigger) and home:
             receivers = {home}  # "the junta brought in Wagner fighters": in its own country
         if len(receivers) == 1:
-            place = gaz.place(country_name(next(iter(receivers))))
-            cand.place_id = place.place_id if place else None
+            _fallback_place(cand, gaz, next(iter(receivers)), "the country receiving them (no place in the sentence)")
         return
     if cand.event_type not in _DOMESTIC_TYPES or any(
             gaz.actors[a].sector == "intergovernmental" for a in cand.actors if a in gaz.actors):
         return  # a veto at the UN or a row within ECOWAS does not happen at home
     country = home or (next(iter(countries)) if len(countries) == 1 else cand.story_country)
-    place = gaz.place(country_name(country)) if country else None
+    if country:
+        _fallback_place(cand, gaz, country, "the country of the acting government (no place in the sentence)")
+
+
+def _fallback_place(cand: Candidate, gaz: Gazetteer, country: str, basis: str) -> None:
+    place = gaz.place(country_name(country))
     if place:
-        cand.place_id = place.place_id
+        cand.place_id, cand.place_basis = place.place_id, basis
 
 
 def _gathering_places(doc: Document, story, gaz: Gazetteer) -> dict[str, str]:
@@ -715,7 +726,7 @@ def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, st
         noun = m.group("noun").lower()
         noun = noun if noun == "talks" else noun.rstrip("s")
         if noun in gatherings:
-            cand.place_id = gatherings[noun]
+            cand.place_id, cand.place_basis = gatherings[noun], f"where the story puts the {noun}"
             return
 
 
@@ -732,7 +743,7 @@ def _coup_at_capital(cand: Candidate, gaz: Gazetteer) -> None:
               for a in cand.actors if a in gaz.actors)
     capital = gaz.capital_place(place.country) if own else None
     if capital:
-        cand.place_id = capital.place_id
+        cand.place_id, cand.place_basis = capital.place_id, "the capital, for a coup in the country"
 
 
 def _merge_within(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
@@ -762,9 +773,9 @@ def _merge_within(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
         if cand.own_date and (not target.own_date or PRECISION_RANK[cand.precision] < PRECISION_RANK[target.precision]):
             target.date, target.precision, target.date_basis = cand.date, cand.precision, cand.date_basis
             target.own_date, target.earliest = True, None
-        if not target.place_id or (cand.place_id and gaz.places[target.place_id].kind == "country"
-                                   and gaz.places[cand.place_id].kind != "country"):
-            target.place_id = cand.place_id or target.place_id
+        if cand.place_id and (not target.place_id or (gaz.places[target.place_id].kind == "country"
+                                                      and gaz.places[cand.place_id].kind != "country")):
+            target.place_id, target.place_basis = cand.place_id, cand.place_basis
         if cand.confidence > target.confidence and cand.own_date >= target.own_date:
             target.evidence, target.trigger, target.mode = cand.evidence, cand.trigger, cand.mode
         target.confidence = min(0.95, max(target.confidence, cand.confidence) + 0.05)

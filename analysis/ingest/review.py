@@ -20,8 +20,8 @@ from analysis.ingest.reference import fold
 from analysis.schema import DATE_PRECISIONS, EVENT_TYPES
 
 DECISIONS = ("add", "merge", "reject")
-COLUMNS = ("decision", "merge_into", "event_type", "date", "precision", "dated_by", "actors", "place", "summary",
-           "evidence", "trigger", "confidence", "document")
+COLUMNS = ("decision", "merge_into", "event_type", "date", "precision", "dated_by", "actors", "place", "placed_by",
+           "summary", "evidence", "trigger", "confidence", "document")
 _ORG_HINT = re.compile(
     r"\b(?:ministry|government|army|forces|council|party|group|union|agency|company|bank|alliance)\b", re.I)
 
@@ -52,6 +52,7 @@ def review_frame(batch: Batch) -> pd.DataFrame:
             "date": cand.date, "precision": cand.precision, "dated_by": cand.date_basis,
             "actors": "; ".join(gaz.actors[a].name for a in cand.actors if a in gaz.actors),
             "place": gaz.places[cand.place_id].name if cand.place_id in gaz.places else "",
+            "placed_by": cand.place_basis if cand.place_id in gaz.places else "",
             "summary": cand.summary, "evidence": cand.evidence, "trigger": cand.trigger,
             "confidence": cand.confidence, "document": cand.document,
         })
@@ -108,13 +109,13 @@ def apply_review(batch: Batch, frame: pd.DataFrame, stored_ids: set[str] | None 
             cand.actors = {a: roles.get(a, "participant") for a in actor_ids}
         place = str(row.get("place") or "").strip()
         if not place:
-            cand.place_id = None
+            cand.place_id, cand.place_basis = None, ""
         elif cand.place_id not in gaz.places or fold(gaz.places[cand.place_id].name) != fold(place):
             found = gaz.place(place)
             if found is None:
                 problems.append(f"{label}: place '{place}' is not in the gazetteer (use a city or country name)")
             else:
-                cand.place_id = found.place_id
+                cand.place_id, cand.place_basis = found.place_id, "set by the editor"
         cand.summary = str(row.get("summary") or cand.summary).strip() or cand.summary
         merge_into = row.get("merge_into")
         merge_into = "" if merge_into is None or merge_into != merge_into else str(merge_into).strip()
