@@ -356,7 +356,8 @@ def test_stored_events_record_origin_document_version_and_unknown_names(fresh_st
     row = events.iloc[0]
     assert (row["origin"], row["pipeline_version"], row["event_type"]) == ("extracted", PIPELINE_VERSION, "AGREE")
     assert row["date"].date() == dt.date(2023, 10, 13)
-    assert json.loads(row["attributes"])["trigger"] == "signed"
+    attributes = json.loads(row["attributes"])
+    assert (attributes["trigger"], attributes["place_basis"]) == ("signed", "named in the sentence")
     assert fresh_store.table("event_sources")["document"].tolist() == ["nuclear.txt"]
     assert "Simon-Pierre Boussim" in fresh_store.unknown_names()["name"].tolist()
     assert "simon-pierre-boussim" in fresh_store.table("actors")["actor_id"].tolist()

@@ -287,7 +287,7 @@ def _event_row(cand: Candidate, version: str) -> dict:
         "topic": cand.topic or "other", "origin": "extracted", "external_id": None, "fatalities": None,
         "pipeline_version": version,
         "attributes": json.dumps({"trigger": cand.trigger, "confidence": cand.confidence, "document": cand.document,
-                                  "undated": cand.earliest is not None}),
+                                  "undated": cand.earliest is not None, "place_basis": cand.place_basis or None}),
         "created_at": None, "updated_at": None,
     }
 
