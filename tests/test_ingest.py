@@ -724,3 +724,28 @@ def test_a_describing_word_opening_a_sentence_is_not_part_of_an_unknown_name():
     find_names("Analyst Hamidou Djibo said the talks were a signal to Paris.", gazetteer(), ctx)
     assert "Hamidou Djibo" in ctx.unknown
     assert not any(name.startswith("Analyst") for name in ctx.unknown)
+
+
+@pytest.mark.parametrize(("text", "published", "check"), [
+    # "took the same step": the act told before (not the statement), by the new doer, with its target
+    ("Niger's military government cut diplomatic relations with Ukraine on Tuesday. Niamey said it acted in "
+     "solidarity with Mali. Bamako took the same step on Sunday.", "2024-08-07",
+     lambda cs: any(c.event_type == "SANCTION" and c.date == dt.date(2024, 8, 4) and "state-ukr" in c.actors
+                    and "state-mli" in c.actors for c in cs)),
+    # "hit back" is a rebuttal; summoning an envoy is a rebuke
+    ("Ukraine's foreign ministry hit back on Monday, calling Mali's decision hasty.", "2024-08-07",
+     lambda cs: any(c.event_type == "REJECT" and c.date == dt.date(2024, 8, 5) for c in cs)),
+    ("Senegal's foreign ministry summoned Ukraine's ambassador in Dakar on Saturday.", "2024-08-07",
+     lambda cs: any(c.event_type == "ACCUSE" and c.place_id == "dakar" for c in cs)),
+    # a country's police act for it; the place of the telling is not the place of the act
+    ("Niger's oil minister told reporters in Niamey that five workers had been detained the day before by "
+     "Beninese police at an oil terminal.", "2024-06-07",
+     lambda cs: any(c.event_type == "COERCE" and "beninese-police" in c.actors and c.place_id != "niamey"
+                    for c in cs)),
+    # a gathering whose name carries its city
+    ("Burkina Faso's energy minister and Rosatom signed three memorandums on the sidelines of the St Petersburg "
+     "International Economic Forum earlier this month.", "2024-06-21",
+     lambda cs: any(c.event_type == "AGREE" and c.place_id == "saint-petersburg" for c in cs)),
+])
+def test_rules_from_the_ninth_round(text, published, check):
+    assert check(candidates_of(text, dt.date.fromisoformat(published)))

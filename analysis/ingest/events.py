@@ -104,7 +104,10 @@ _GATHERING_IN = re.compile(
     r"(?:the\s+(?:[\w'’-]+\s+){0,4}?of\s+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _AT_GATHERING = re.compile(
     r"\b(?:at|during|on\s+the\s+(?:sidelines|margins)\s+of|closing|opening|addressing)\s+(?:the|this|that)\s+"
-    rf"(?:[\w'’-]+\s+){{0,3}}?(?P<noun>{_GATHERING_NOUNS})\b", re.I)
+    rf"(?P<name>(?:[\w'’-]+\s+){{0,5}}?)(?P<noun>{_GATHERING_NOUNS})\b", re.I)
+_SAME_STEP = re.compile(
+    r"\b(?:(?:took|takes|taking|taken|made|makes|making)\s+the\s+same\s+(?:step|decision|move)|did\s+the\s+same"
+    r"|(?:followed|follows|following)\s+suit|did\s+likewise)\b", re.I)
 _COUP = re.compile(r"\b(?:coups?|overthr\w*|putsch|seiz\w* power|seized power|(?:came|come|coming|took|taken) power"
                    r"|(?:came|come|coming) to power|ousted|toppled)\b", re.I)
 _AFTER_DOING = re.compile(r"\bafter\s+(?:(?:publicly|repeatedly|openly)\s+)?$", re.I)
@@ -197,7 +200,7 @@ def extract_candidates(doc: Document, gaz: Gazetteer) -> tuple[list[Candidate], 
     merged = _merge_within(out, gaz)
     gatherings = [_gathering_places(doc, story, gaz) for story in doc.stories]
     for cand in merged:
-        _place_of_gathering(cand, doc, gatherings[cand.story] if cand.story < len(gatherings) else {})
+        _place_of_gathering(cand, doc, gatherings[cand.story] if cand.story < len(gatherings) else {}, gaz)
         _fill_place(cand, merged, gaz)
         _coup_at_capital(cand, gaz)
         cand.summary = summary_for(cand, gaz)
@@ -275,6 +278,15 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
         relative = tuple(m.span() for m in _RELATIVE.finditer(sentence.text))
         dated_relative = tuple(span for span in relative if any(span[0] <= m.start < span[1] for m in mentions))
         triggers = find_triggers(sentence.text, dated_relative)
+        same_step = _SAME_STEP.search(sentence.text)
+        copied: Candidate | None = None
+        if same_step and out and not triggers:
+            # "Bamako took the same step on Sunday": the last act (not a statement) told before, by another doer
+            acts = [c for c in out if c.story == number and c.event_type not in _STATEMENT_TYPES]
+            copied = acts[-1] if acts else None
+        if copied is not None:
+            triggers = [Trigger(same_step.start(), same_step.end(), same_step.group(0), copied.event_type, copied.mode,
+                                False)]
         for index, trig in enumerate(triggers):
             left = triggers[index - 1].end if index else 0
             right = triggers[index + 1].start if index + 1 < len(triggers) else len(sentence.text)
@@ -283,6 +295,9 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
             if FUTURE_PLEDGE.match(trig.text) and not _actor_after_report(sentence.text, trig, actors):
                 continue
             roles = _roles(sentence.text, trig, actors, left, near, triggers, relative)
+            if copied is not None:
+                roles = [r for r in roles if r[0] not in copied.actors] + [
+                    (a, "target") for a, r in copied.actors.items() if r == "target"]
             if trig.weak and len(triggers) > 1 and not any(s <= trig.start < e for s, e in relative):
                 roles = _noun_phrase_roles(sentence.text, trig, actors, roles)
             if trig.weak and trig.mode == "coup" and not roles and ctx.main_country():
@@ -626,6 +641,9 @@ def _place_for(text: str, trig: Trigger, places, left: int, right: int, gaz: Gaz
         before = [p for p in places if 0 <= where.start() - p.end <= 2]
         if before:
             return before[-1].place_id  # "a trip to Iran, where he called for …": in Iran
+    # "told reporters in Niamey that the five had been detained …": Niamey is where it was said, not done
+    places = [p for p in places if not (p.end <= trig.start and REPORTING.search(text[max(0, p.start - 30):p.start])
+                                        and re.search(r"\bthat\b", text[p.end:trig.start]))]
     if trig.event_type != "CONSULT":
         places = [p for p in places if not _TRIP.search(text[max(0, p.start - 30):p.start])]
     if trig.event_type in _STATEMENT_TYPES:
@@ -718,16 +736,30 @@ def _gathering_places(doc: Document, story, gaz: Gazetteer) -> dict[str, str]:
     return found
 
 
-def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, str]) -> None:
-    """What was said or done "at the summit" took place where the story put the summit."""
-    if cand.place_id or not gatherings:
+def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, str], gaz: Gazetteer) -> None:
+    """What was said or done "at the summit" took place where the story put the summit, or where the
+    summit's own name puts it ("on the sidelines of the St Petersburg International Economic Forum")."""
+    if cand.place_id:
         return
     for m in _AT_GATHERING.finditer(doc.text[cand.sentence_start:cand.sentence_end]):
         noun = m.group("noun").lower()
         noun = noun if noun == "talks" else noun.rstrip("s")
-        if noun in gatherings:
-            cand.place_id, cand.place_basis = gatherings[noun], f"where the story puts the {noun}"
+        city = _city_in_name(m.group("name"), gaz)
+        if city or noun in gatherings:
+            cand.place_id = city or gatherings[noun]
+            cand.place_basis = f"the place of the {noun}"
             return
+
+
+def _city_in_name(words: str, gaz: Gazetteer) -> str | None:
+    """A city that a gathering's name carries: "the St Petersburg International Economic Forum"."""
+    tokens = re.findall(r"[A-Z][\w'’.-]*", words)
+    for size in (2, 1):
+        for i in range(len(tokens) - size + 1):
+            place = gaz.place(" ".join(tokens[i:i + size]))
+            if place and place.kind == "city":
+                return place.place_id
+    return None
 
 
 def _coup_at_capital(cand: Candidate, gaz: Gazetteer) -> None:

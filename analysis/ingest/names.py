@@ -95,7 +95,8 @@ _BARE_ARMY = re.compile(
 )
 _ARMED = re.compile(
     r"(?P<cty>(?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+?)(?:['’]s)?\s+(?P<body>(?i:army|armed\s+forces|armed\s+security\s+forces|"
-    r"military|troops|soldiers|forces|air\s+force|mercenary\s+allies|mercenaries|mercenary\s+fighters))\b"
+    r"military|troops|soldiers|forces|air\s+force|mercenary\s+allies|mercenaries|mercenary\s+fighters|police|gendarmes"
+    r"|gendarmerie))\b"
     r"(?!\s+(?i:leaders?|government|rulers?|junta|regime|authorities|council|officials?|spokes\w+|chiefs?|commanders?"
     r"|cooperation|ties|presence|footprint|support|aid|assistance|instructors|intervention|takeovers?|coups?|bases?))"
 )
@@ -382,6 +383,9 @@ def find_names(text: str, gaz: Gazetteer, ctx: DocumentContext) -> tuple[list[Ac
         if "mercenar" in body:
             name = f"{demonym(code)} mercenaries"
             actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, "armed_group").actor_id
+        elif body in ("police", "gendarmes", "gendarmerie"):
+            name = f"{demonym(code)} Police"
+            actor_id = gaz.lookup(name) or gaz.new_actor(name, "organisation", code, "security").actor_id
         else:
             name = f"{demonym(code)} Armed Forces"
             actor_id = gaz.lookup(name) or gaz.lookup(f"{demonym(code)} {body}") or gaz.new_actor(

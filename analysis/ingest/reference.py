@@ -206,5 +206,6 @@ def capitals() -> dict[str, str]:
             out[fold(capital)] = code
     # Cities news uses for a government that are not (or not only) the official capital.
     out.update({"washington": "USA", "kiev": "UKR", "kyiv": "UKR", "pretoria": "ZAF", "abuja": "NGA",
-                "abidjan": "CIV", "dar es salaam": "TZA", "tel aviv": "ISR"})
+                "abidjan": "CIV", "dar es salaam": "TZA", "tel aviv": "ISR",
+                "cotonou": "BEN"})
     return out

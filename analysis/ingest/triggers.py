@@ -91,13 +91,16 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:filed|files|filing|lodged|lodges|lodging|brought|brings|bringing) (?:a |an )?(?:[\w-]+ )?"
      r"(?:claim|complaint|lawsuit|suit|case|arbitration (?:claim|case|request))s? against"
      r"|sued|sues|suing|(?:took|takes|taking|taken) (?:[\w'-]+ ){1,3}?to (?:court|arbitration)"
+     # Summoning a foreign envoy is a diplomatic rebuke ("summoned Ukraine's ambassador").
+     r"|(?:summoned|summons|summoning) (?:[\w'’-]+ ){0,3}?(?:ambassador|envoy|charg[eé] d'affaires|diplomat)s?\b"
      r"|(?:went|goes|going|gone) to (?:international )?arbitration"),
     ("ACCUSE", "statement", True, r"alleged|allegedly|allegations?|accusations?|criticism"),
     ("REJECT", "reject", False,
      r"dismiss(?:ed|es|ing)? (?:[\w'-]+ ){0,3}(?:criticisms?|claims?|accusations?|allegations?|reports?|concerns?"
      r"|calls?|suggestions?|charges?|fears?|warnings?|demands?|statements?|remarks|comments|assertions?|accounts?"
      r"|findings|rumou?rs)"
-     r"|rejected|rejects|rejecting|refused|refuses|refusing|denied|denies|vetoed|turned down|ruled out"),
+     r"|rejected|rejects|rejecting|refused|refuses|refusing|denied|denies|vetoed|turned down|ruled out"
+     r"|(?:hit|hits|hitting) back"),
     ("THREATEN", "threaten", False, r"threatened|threatens|threatening|warned|warns|ultimatum"),
     ("SANCTION", "sanction", False,
      r"(?:pushed|pushing|pushes|forced|forcing|drove|driven|driving|ordered|ordering|orders) (?:[\w'-]+ ){0,4}?"
