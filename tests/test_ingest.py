@@ -746,6 +746,13 @@ def test_a_describing_word_opening_a_sentence_is_not_part_of_an_unknown_name():
     ("Burkina Faso's energy minister and Rosatom signed three memorandums on the sidelines of the St Petersburg "
      "International Economic Forum earlier this month.", "2024-06-21",
      lambda cs: any(c.event_type == "AGREE" and c.place_id == "saint-petersburg" for c in cs)),
+    # taking over mines is a seizure; laying "its" foundation stone and granting a licence are cooperation
+    ("Burkina's mines minister announced on Tuesday that the state had taken over two more industrial gold mines.",
+     "2025-06-19", lambda cs: any(c.event_type == "COERCE" and c.date == dt.date(2025, 6, 17) for c in cs)),
+    ("Captain Ibrahim Traoré laid its foundation stone in November 2023.", "2025-06-19",
+     lambda cs: any(c.event_type == "COOPERATE" and c.date == dt.date(2023, 11, 1) for c in cs)),
+    ("Last year Burkina Faso's government granted Nordgold a licence for a new mine.", "2025-06-19",
+     lambda cs: any(c.event_type == "COOPERATE" and c.precision == "year" for c in cs)),
 ])
 def test_rules_from_the_ninth_round(text, published, check):
     assert check(candidates_of(text, dt.date.fromisoformat(published)))

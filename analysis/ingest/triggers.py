@@ -56,7 +56,11 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
     ("COOPERATE", "cooperation", False,
      r"cooperated|cooperates|collaborated|collaborates|worked together|joint (?:military )?(?:exercises?|patrols?"
      r"|operations?)"
-     r"|(?:laid|lays|laying|lay) the (?:foundation|first|corner) ?stone|(?:broke|breaks|breaking) ground"),
+     r"|(?:laid|lays|laying|lay) (?:the|its|a|their) (?:foundation|first|corner) ?stone"
+     r"|(?:broke|breaks|breaking) ground"
+     # A licence or a concession granted is a government working with the company that gets it.
+     r"|(?:granted|grants|awarded|awards) (?:[\w'’,-]+ ){0,8}?(?:an? )?(?:[\w-]+ )?"
+     r"(?:licen[cs]e|permit|concession)s?\b"),
     ("AID", "aid", False,
      r"donated|donates|(?:delivered|delivers)(?! (?:a|an|his|her|the|their) (?:\w+ )?(?:speech|address|remarks"
      r"|statement|message|lecture|verdict))|supplied|supplies|shipped|handed over|gifted"
@@ -140,7 +144,9 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|stocks?|tonnes|accounts|documents|vehicles)"
      r"|(?:imposed|imposes|imposing|declared) (?:a |an )?(?:[\w-]+ )?(?:blockade|siege|curfew)|blockaded|besieged"
      r"|(?:placed|places|placing|put|puts) (?:[\w'-]+ ){0,4}?under (?:provisional |temporary |state |interim )?"
-     r"(?:administration|receivership|state control|management)"),
+     r"(?:administration|receivership|state control|management)"
+     r"|(?:took|takes|taking|taken) over (?:[\w'’-]+ ){0,4}?(?:mines?|compan(?:y|ies)|assets|subsidiar(?:y|ies)"
+     r"|operations?|refinery|refineries|plants?)\b"),
     ("COERCE", "coup", False,
      r"seized power|seize power|seizing power|(?:came|come|coming) to power|took power|taken power|overthrew"
      r"|overthrown|ousted|toppled"),
