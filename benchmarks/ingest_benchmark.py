@@ -68,7 +68,8 @@ ARTICLE_SETS = {"dev": ("dev", "gold.json"), "heldout": ("heldout", "gold_heldou
                 "heldout8": ("heldout8", "gold_heldout8.json"), "heldout9": ("heldout9", "gold_heldout9.json"),
                 "heldout10": ("heldout10", "gold_heldout10.json"),
                 "heldout11": ("heldout11", "gold_heldout11.json"), "heldout12": ("heldout12", "gold_heldout12.json"),
-                "heldout13": ("heldout13", "gold_heldout13.json")}
+                "heldout13": ("heldout13", "gold_heldout13.json"), "heldout14": ("heldout14", "gold_heldout14.json"),
+                "heldout15": ("heldout15", "gold_heldout15.json")}
 UNDATED_YEARS = 3
 
 
