@@ -740,7 +740,7 @@ def test_a_describing_word_opening_a_sentence_is_not_part_of_an_unknown_name():
     # a country's police act for it; the place of the telling is not the place of the act
     ("Niger's oil minister told reporters in Niamey that five workers had been detained the day before by "
      "Beninese police at an oil terminal.", "2024-06-07",
-     lambda cs: any(c.event_type == "COERCE" and "beninese-police" in c.actors and c.place_id != "niamey"
+     lambda cs: any(c.event_type == "COERCE" and "beninese-police" in c.actors and c.place_id == "benin"
                     for c in cs)),
     # a gathering whose name carries its city
     ("Burkina Faso's energy minister and Rosatom signed three memorandums on the sidelines of the St Petersburg "
@@ -756,3 +756,42 @@ def test_a_describing_word_opening_a_sentence_is_not_part_of_an_unknown_name():
 ])
 def test_rules_from_the_ninth_round(text, published, check):
     assert check(candidates_of(text, dt.date.fromisoformat(published)))
+
+
+@pytest.mark.parametrize(("text", "check"), [
+    # nothing done: no event from "the same step"
+    ("Niger's junta cut diplomatic ties with Ukraine on Monday. Mali has never taken the same step.",
+     lambda cs: [c.event_type for c in cs] == ["SANCTION"]),
+    ("Niger's junta cut diplomatic ties with Ukraine on Monday. Critics say Mali did the same thing for years.",
+     lambda cs: [c.event_type for c in cs] == ["SANCTION"]),
+    ("Niger's junta cut diplomatic ties with Ukraine on Monday. Others did the same on Tuesday.",
+     lambda cs: [c.event_type for c in cs] == ["SANCTION"]),  # no doer named
+    # the follower is the doer of its own event, not a party to the first one
+    ("Niger's junta cut diplomatic ties with Ukraine on Monday. Mali followed suit.",
+     lambda cs: len(cs) == 2 and "state-mli" not in cs[0].actors and cs[1].actors.get("state-mli") == "source"),
+    ("Niger's junta expelled Mali's ambassador on Monday. Mali did the same on Tuesday.",
+     lambda cs: any(c.date == dt.date(2024, 6, 11) and c.actors.get("state-mli") == "source" for c in cs)),
+    # "did the same" may repeat the rebuke told just before
+    ("Mali cut diplomatic ties with Ukraine on Sunday. Senegal's foreign ministry summoned Ukraine's ambassador on "
+     "Tuesday. Ivory Coast did the same on Wednesday.",
+     lambda cs: any(c.event_type == "ACCUSE" and "state-civ" in c.actors for c in cs)),
+    # a summit's own place first; a common word in its name is no city
+    ("The leaders opened a summit in Addis Ababa on Sunday. Mali's junta signed a defence agreement with Russia on "
+     "the sidelines of the African Union summit on Monday.",
+     lambda cs: any(c.event_type == "AGREE" and c.place_id == "addis-ababa" for c in cs)),
+    # for a statement, where it was said is where it happened
+    ("Mali's prime minister said in Moscow on Monday that Mali rejected ECOWAS sanctions.",
+     lambda cs: any(c.event_type == "REJECT" and c.place_id == "moscow" for c in cs)),
+    # no cooperation from an amnesty, no seizure from a handover of operations, no rebuttal from airstrikes,
+    # no rebuke from recalling one's own ambassador
+    ("Mali's junta granted amnesty to 200 prisoners, revoked a mining licence and expelled a French diplomat on "
+     "Monday.", lambda cs: "COOPERATE" not in [c.event_type for c in cs]),
+    ("Russia's Africa Corps took over Wagner's operations in Mali on Monday.",
+     lambda cs: "COERCE" not in [c.event_type for c in cs]),
+    ("Mali's army hit back at jihadists with airstrikes near Gao on Monday.",
+     lambda cs: "REJECT" not in [c.event_type for c in cs]),
+    ("Mali summoned its ambassador to France on Monday for consultations.",
+     lambda cs: "ACCUSE" not in [c.event_type for c in cs]),
+])
+def test_round_nine_rules_do_not_overreach(text, check):
+    assert check(candidates_of(text, dt.date(2024, 6, 12)))

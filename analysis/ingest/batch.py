@@ -263,13 +263,15 @@ def _improvement(event_id: str, cand: Candidate) -> dict | None:
         return None
     return {"event_id": event_id, "date": cand.date if finer else info["date"],
             "date_precision": cand.precision if finer else info["precision"],
-            "date_basis": cand.date_basis if finer else None, "place_id": cand.place_id}
+            "date_basis": cand.date_basis if finer else None, "place_id": cand.place_id,
+            "place_basis": cand.place_basis or None}
 
 
 def _improve(base: dict, cand: Candidate, gaz: Gazetteer) -> None:
     """A later report of an event proposed in this batch may give its place or a finer date."""
     if not base.get("place_id") and cand.place_id:
         base["place_id"] = cand.place_id
+        base["attributes"] = json.dumps({**json.loads(base["attributes"]), "place_basis": cand.place_basis or None})
     if cand.own_date and PRECISION_RANK[cand.precision] < PRECISION_RANK[base["date_precision"]]:
         start, end = period_bounds(base["date"], base["date_precision"])
         if start <= cand.date <= end or json.loads(base["attributes"]).get("undated"):

@@ -106,8 +106,11 @@ _AT_GATHERING = re.compile(
     r"\b(?:at|during|on\s+the\s+(?:sidelines|margins)\s+of|closing|opening|addressing)\s+(?:the|this|that)\s+"
     rf"(?P<name>(?:[\w'’-]+\s+){{0,5}}?)(?P<noun>{_GATHERING_NOUNS})\b", re.I)
 _SAME_STEP = re.compile(
-    r"\b(?:(?:took|takes|taking|taken|made|makes|making)\s+the\s+same\s+(?:step|decision|move)|did\s+the\s+same"
-    r"|(?:followed|follows|following)\s+suit|did\s+likewise)\b", re.I)
+    r"\b(?:(?:took|takes|taken|made|makes)\s+the\s+same\s+(?P<act>step|decision|move)|did\s+the\s+same\b(?!\s+(?:thing|things|way|kind)\b)"
+    r"|(?:followed|follows)\s+suit|did\s+likewise)\b", re.I)
+# "has never taken the same step", "has not followed suit", "is considering taking …": nothing done
+_NOT_DONE = re.compile(r"\b(?:not|never|n't|no|considering|could|may|might|would|will|plans?\s+to|expected\s+to)\s+"
+                       r"(?:\w+\s+){0,2}$", re.I)
 _COUP = re.compile(r"\b(?:coups?|overthr\w*|putsch|seiz\w* power|seized power|(?:came|come|coming|took|taken) power"
                    r"|(?:came|come|coming) to power|ousted|toppled)\b", re.I)
 _AFTER_DOING = re.compile(r"\bafter\s+(?:(?:publicly|repeatedly|openly)\s+)?$", re.I)
@@ -280,9 +283,11 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
         triggers = find_triggers(sentence.text, dated_relative)
         same_step = _SAME_STEP.search(sentence.text)
         copied: Candidate | None = None
-        if same_step and out and not triggers:
-            # "Bamako took the same step on Sunday": the last act (not a statement) told before, by another doer
-            acts = [c for c in out if c.story == number and c.event_type not in _STATEMENT_TYPES]
+        if same_step and out and not triggers and not _NOT_DONE.search(sentence.text[:same_step.start()]):
+            # "Bamako took the same step on Sunday": the last act told before, by another doer. A step, move or
+            # decision is an act, not a statement; "did the same" may repeat a statement, but not praise.
+            skip = _STATEMENT_TYPES if same_step.group("act") else {"SUPPORT"}
+            acts = [c for c in out if c.story == number and c.event_type not in skip]
             copied = acts[-1] if acts else None
         if copied is not None:
             triggers = [Trigger(same_step.start(), same_step.end(), same_step.group(0), copied.event_type, copied.mode,
@@ -296,8 +301,11 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                 continue
             roles = _roles(sentence.text, trig, actors, left, near, triggers, relative)
             if copied is not None:
-                roles = [r for r in roles if r[0] not in copied.actors] + [
-                    (a, "target") for a, r in copied.actors.items() if r == "target"]
+                doers = [(a, "source") for a, _ in roles]
+                if not doers:
+                    continue  # "critics said the regime did the same": no doer named, no event
+                roles = doers + [(a, "target") for a, r in copied.actors.items()
+                                 if r == "target" and a not in dict(doers)]
             if trig.weak and len(triggers) > 1 and not any(s <= trig.start < e for s, e in relative):
                 roles = _noun_phrase_roles(sentence.text, trig, actors, roles)
             if trig.weak and trig.mode == "coup" and not roles and ctx.main_country():
@@ -351,7 +359,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                                      or _DEFINITE_SUBJECT.search(sentence.text[left:trig.start])),
                     earliest=None if own or date is None or not background
                     else date - dt.timedelta(days=UNDATED_YEARS * 365),
-                    another=bool(_ANOTHER.search(sentence.text[left:trig.start])
+                    another=copied is not None or bool(_ANOTHER.search(sentence.text[left:trig.start])
                                  or _SEQUENCE.search(sentence.text[left:trig.start])),
                 )
                 if position == 0 and index == 0 and dateline and dateline.kind == "city":
@@ -641,9 +649,11 @@ def _place_for(text: str, trig: Trigger, places, left: int, right: int, gaz: Gaz
         before = [p for p in places if 0 <= where.start() - p.end <= 2]
         if before:
             return before[-1].place_id  # "a trip to Iran, where he called for …": in Iran
-    # "told reporters in Niamey that the five had been detained …": Niamey is where it was said, not done
-    places = [p for p in places if not (p.end <= trig.start and REPORTING.search(text[max(0, p.start - 30):p.start])
-                                        and re.search(r"\bthat\b", text[p.end:trig.start]))]
+    # "told reporters in Niamey that the five had been detained …": Niamey is where it was said, not where it was
+    # done; for a statement, where it was said is where it happened.
+    if trig.event_type not in _STATEMENT_TYPES:
+        places = [p for p in places if not (p.end <= trig.start and REPORTING.search(text[max(0, p.start - 30):p.start])
+                                            and re.match(r"[^,;]{0,30}?\bthat\b", text[p.end:trig.start]))]
     if trig.event_type != "CONSULT":
         places = [p for p in places if not _TRIP.search(text[max(0, p.start - 30):p.start])]
     if trig.event_type in _STATEMENT_TYPES:
@@ -744,10 +754,9 @@ def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, st
     for m in _AT_GATHERING.finditer(doc.text[cand.sentence_start:cand.sentence_end]):
         noun = m.group("noun").lower()
         noun = noun if noun == "talks" else noun.rstrip("s")
-        city = _city_in_name(m.group("name"), gaz)
-        if city or noun in gatherings:
-            cand.place_id = city or gatherings[noun]
-            cand.place_basis = f"the place of the {noun}"
+        place = gatherings.get(noun) or _city_in_name(m.group("name"), gaz)
+        if place:
+            cand.place_id, cand.place_basis = place, f"the place of the {noun}"
             return
 
 
@@ -756,8 +765,10 @@ def _city_in_name(words: str, gaz: Gazetteer) -> str | None:
     tokens = re.findall(r"[A-Z][\w'’.-]*", words)
     for size in (2, 1):
         for i in range(len(tokens) - size + 1):
-            place = gaz.place(" ".join(tokens[i:i + size]))
-            if place and place.kind == "city":
+            name = " ".join(tokens[i:i + size])
+            place = gaz.place(name)
+            # only a city a gathering would be named after: a capital or a city of a million
+            if place and place.kind == "city" and (gaz.capital_country(name) or place.population >= 1_000_000):
                 return place.place_id
     return None
 

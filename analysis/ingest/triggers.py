@@ -59,7 +59,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:laid|lays|laying|lay) (?:the|its|a|their) (?:foundation|first|corner) ?stone"
      r"|(?:broke|breaks|breaking) ground"
      # A licence or a concession granted is a government working with the company that gets it.
-     r"|(?:granted|grants|awarded|awards) (?:[\w'’,-]+ ){0,8}?(?:an? )?(?:[\w-]+ )?"
+     r"|(?:granted|grants|awarded|awards) (?:[\w'’-]+ ){0,6}?(?:an? )?(?!residence |work |entry |travel )(?:[\w-]+ )?"
      r"(?:licen[cs]e|permit|concession)s?\b"),
     ("AID", "aid", False,
      r"donated|donates|(?:delivered|delivers)(?! (?:a|an|his|her|the|their) (?:\w+ )?(?:speech|address|remarks"
@@ -96,7 +96,8 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"(?:claim|complaint|lawsuit|suit|case|arbitration (?:claim|case|request))s? against"
      r"|sued|sues|suing|(?:took|takes|taking|taken) (?:[\w'-]+ ){1,3}?to (?:court|arbitration)"
      # Summoning a foreign envoy is a diplomatic rebuke ("summoned Ukraine's ambassador").
-     r"|(?:summoned|summons|summoning) (?:[\w'’-]+ ){0,3}?(?:ambassador|envoy|charg[eé] d'affaires|diplomat)s?\b"
+     r"|(?:summoned|summons|summoning) (?!(?:its|their|his|her) )(?:[\w'’-]+ ){0,3}?"
+     r"(?:ambassador|envoy|charg[eé] d'affaires|diplomat)s?\b"
      r"|(?:went|goes|going|gone) to (?:international )?arbitration"),
     ("ACCUSE", "statement", True, r"alleged|allegedly|allegations?|accusations?|criticism"),
     ("REJECT", "reject", False,
@@ -104,7 +105,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|calls?|suggestions?|charges?|fears?|warnings?|demands?|statements?|remarks|comments|assertions?|accounts?"
      r"|findings|rumou?rs)"
      r"|rejected|rejects|rejecting|refused|refuses|refusing|denied|denies|vetoed|turned down|ruled out"
-     r"|(?:hit|hits|hitting) back"),
+     r"|(?:hit|hits|hitting) back(?![^.]{0,40}\b(?:air ?strikes?|strikes?|offensive|attacks?|raids?|shelling|fire)\b)"),
     ("THREATEN", "threaten", False, r"threatened|threatens|threatening|warned|warns|ultimatum"),
     ("SANCTION", "sanction", False,
      r"(?:pushed|pushing|pushes|forced|forcing|drove|driven|driving|ordered|ordering|orders) (?:[\w'-]+ ){0,4}?"
@@ -146,7 +147,7 @@ _LEXICON: list[tuple[str, str, bool, str]] = [
      r"|(?:placed|places|placing|put|puts) (?:[\w'-]+ ){0,4}?under (?:provisional |temporary |state |interim )?"
      r"(?:administration|receivership|state control|management)"
      r"|(?:took|takes|taking|taken) over (?:[\w'’-]+ ){0,4}?(?:mines?|compan(?:y|ies)|assets|subsidiar(?:y|ies)"
-     r"|operations?|refinery|refineries|plants?)\b"),
+     r"|refinery|refineries|plants?)\b(?!\s+(?:portfolio|ministry|department))"),
     ("COERCE", "coup", False,
      r"seized power|seize power|seizing power|(?:came|come|coming) to power|took power|taken power|overthrew"
      r"|overthrown|ousted|toppled"),

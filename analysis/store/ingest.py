@@ -8,6 +8,7 @@ the store as it was before the batch.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 
@@ -80,6 +81,14 @@ def write_batch(store: EventStore, clean: dict[str, list[dict]], touched_events:
             cur.execute("UPDATE events SET updated_at = $now WHERE event_id = $event_id",
                         {"now": now, "event_id": event_id})
         for change in improvements or []:
+            if change.get("place_id") and change.get("place_basis"):
+                # a place filled in by a later report says how it was found, like any other
+                row = cur.execute("SELECT place_id, attributes FROM events WHERE event_id = $event_id "
+                                  "AND origin = 'extracted'", {"event_id": change["event_id"]}).fetchone()
+                if row and row[0] is None:
+                    attributes = {**json.loads(row[1] or "{}"), "place_basis": change["place_basis"]}
+                    cur.execute("UPDATE events SET attributes = $attributes WHERE event_id = $event_id",
+                                {"attributes": json.dumps(attributes), "event_id": change["event_id"]})
             cur.execute(
                 """UPDATE events SET date = $date, date_precision = $date_precision,
                        date_basis = COALESCE($date_basis, date_basis),
