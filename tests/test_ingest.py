@@ -799,7 +799,8 @@ def test_round_nine_rules_do_not_overreach(text, check):
 
 def test_a_place_given_by_a_later_report_says_how_it_was_found(fresh_store):
     first = b"ECOWAS accused Mali's military government of violating its commitments on Monday, the bloc said."
-    later = b"In Abuja on Monday, ECOWAS accused Mali's military government of violating its commitments, officials said."
+    later = (b"In Abuja on Monday, ECOWAS accused Mali's military government of violating its commitments, "
+             b"officials said.")
     for name, text in (("first.txt", first), ("later.txt", later)):
         commit_batch(fresh_store, prepare_batch(fresh_store, [(name, text)], published=dt.date(2024, 6, 12)))
     row = fresh_store.table("events").iloc[0]
