@@ -52,6 +52,7 @@ from analysis.__main__ import main as cli  # noqa: E402
 from analysis.dataset import read_dataset  # noqa: E402
 from analysis.ingest.dates import PRECISION_RANK, truncate  # noqa: E402
 from analysis.ingest.document import read_document  # noqa: E402
+from analysis.ingest.events import NAMED_IN_SENTENCE  # noqa: E402
 from analysis.ingest.merge import EventKey, km_between, match_score, same_event  # noqa: E402
 from analysis.ingest.reference import fold  # noqa: E402
 from analysis.schema import split_list, validate_tables  # noqa: E402
@@ -219,7 +220,7 @@ def score(gold: dict[str, EventKey], found: dict[str, EventKey], label: str, sho
     print(f"places within 25 km (matched events with a gold place): {place_ok}/{len(with_place)} = "
           f"{place_ok / max(1, len(with_place)):.0%}   (target ≥ 95 %)")
     if place_bases is not None:
-        named = [(g, f) for g, f in with_place if place_bases.get(f) == "named in the sentence"]
+        named = [(g, f) for g, f in with_place if place_bases.get(f) == NAMED_IN_SENTENCE]
         other = [(g, f) for g, f in with_place if (g, f) not in named]
         named_ok = sum(place_right(gold[g], found[f]) for g, f in named)
         print(f"  (places named in the sentence: {named_ok}/{len(named)} right; taken from elsewhere or none: "

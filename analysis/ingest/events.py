@@ -98,6 +98,7 @@ _DURATION = re.compile(r"\b(?:for\s+(?:more\s+than\s+|over\s+|nearly\s+|almost\s
 _SAME_OCCASION = re.compile(
     r"\b(?:in|during|at|on)\s+the\s+same\s+(?:interview|broadcast|speech|statement|address|appearance|"
     r"news\s+conference|press\s+conference|briefing|session|communiqu[eé]|programme|program)\b", re.I)
+NAMED_IN_SENTENCE = "named in the sentence"  # the place basis of a place the event's own sentence names
 _GATHERING_NOUNS = r"conferences?|summits?|forums?|meetings?|talks"
 _GATHERING_IN = re.compile(
     rf"\b(?P<noun>(?i:{_GATHERING_NOUNS}))\b\s+(?:[\w'’-]+\s+){{0,3}}?(?i:in)\s+"
@@ -111,8 +112,6 @@ _SAME_STEP = re.compile(
 # "has never taken the same step", "has not followed suit", "is considering taking …": nothing done
 _NOT_DONE = re.compile(r"\b(?:not|never|n't|no|considering|could|may|might|would|will|plans?\s+to|expected\s+to)\s+"
                        r"(?:\w+\s+){0,2}$", re.I)
-_COUP = re.compile(r"\b(?:coups?|overthr\w*|putsch|seiz\w* power|seized power|(?:came|come|coming|took|taken) power"
-                   r"|(?:came|come|coming) to power|ousted|toppled)\b", re.I)
 _AFTER_DOING = re.compile(r"\bafter\s+(?:(?:publicly|repeatedly|openly)\s+)?$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:after|before|because|although|whereas|while|until)\b", re.I)
 # "The document was signed …": the subject is an event the story has already told.
@@ -334,7 +333,7 @@ def _story_candidates(doc: Document, number: int, story: Story, gaz: Gazetteer,
                 modes = document_kinds(sentence.text[trig.start:near]) or modes
             for (date, precision, basis, own), mode in ((d, m) for d in dates for m in modes):
                 place_id = _place_for(sentence.text, trig, places, left, near, gaz)
-                place_basis = "named in the sentence" if place_id else ""
+                place_basis = NAMED_IN_SENTENCE if place_id else ""
                 if not place_id and last_place and _THERE.match(sentence.text, trig.end):
                     place_id = last_place  # "ended their mission there"
                     place_basis = "'there': the place named before"
@@ -739,11 +738,17 @@ def _gathering_places(doc: Document, story, gaz: Gazetteer) -> dict[str, str]:
     text = f"{story.headline}\n{doc.text[story.start:story.end]}"
     found: dict[str, str] = {}
     for m in _GATHERING_IN.finditer(text):
-        noun = m.group("noun").lower().rstrip("s") if m.group("noun").lower() != "talks" else "talks"
+        noun = _gathering_noun(m.group("noun"))
         place = gaz.place(m.group("name"))
         if place and noun not in found:
             found[noun] = place.place_id
     return found
+
+
+def _gathering_noun(word: str) -> str:
+    """"Summits" and "summit" name the same gathering; "talks" is only plural."""
+    word = word.lower()
+    return word if word == "talks" else word.rstrip("s")
 
 
 def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, str], gaz: Gazetteer) -> None:
@@ -752,8 +757,7 @@ def _place_of_gathering(cand: Candidate, doc: Document, gatherings: dict[str, st
     if cand.place_id:
         return
     for m in _AT_GATHERING.finditer(doc.text[cand.sentence_start:cand.sentence_end]):
-        noun = m.group("noun").lower()
-        noun = noun if noun == "talks" else noun.rstrip("s")
+        noun = _gathering_noun(m.group("noun"))
         place = gatherings.get(noun) or _city_in_name(m.group("name"), gaz)
         if place:
             cand.place_id, cand.place_basis = place, f"the place of the {noun}"
@@ -776,7 +780,7 @@ def _city_in_name(words: str, gaz: Gazetteer) -> str | None:
 def _coup_at_capital(cand: Candidate, gaz: Gazetteer) -> None:
     """A coup told of a whole country ("the overthrow of President Bazoum") took place at its seat of government:
     where the place is that country, and the country's own government, army or state is a party."""
-    if cand.event_type != "COERCE" or not _COUP.search(cand.trigger) or not cand.place_id:
+    if cand.mode != "coup" or not cand.place_id:
         return
     place = gaz.places.get(cand.place_id)
     if place is None or place.kind != "country":
